@@ -1,0 +1,47 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from . import services
+from .forms import ActivationForm
+from .roles import is_expert, is_secretariat
+
+
+def home(request):
+    """Send each person where their work is."""
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    if is_secretariat(request.user):
+        return redirect("secretariat:expert_list")
+    if is_expert(request.user):
+        return redirect("experts:profile")
+    return render(request, "accounts/no_role.html")
+
+
+def accept_invitation(request, token):
+    try:
+        invitation = services.check_invitation(token)
+    except services.InvitationError as error:
+        return render(request, "accounts/invitation_invalid.html", {"reason": error.message}, status=410 if isinstance(error, (services.InvitationExpired, services.InvitationUsed)) else 404)
+    form = ActivationForm(request.POST or None, user=invitation.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accept_invitation(token, password=form.cleaned_data["password1"])
+        except services.InvitationError as error:
+            return render(request, "accounts/invitation_invalid.html", {"reason": error.message}, status=410)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome! Your account is active. Please complete your profile."))
+        return redirect("home")
+    return render(request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation})
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, which also remembers the choice on a signed-in user's account."""
+    response = django_set_language(request)
+    if request.user.is_authenticated:
+        services.set_preferred_language(request.user, request.POST.get("language", ""))
+    return response

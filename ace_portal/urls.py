@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from ace_portal.accounts import views as account_views
+
+admin.site.site_header = "ACE Portal"
+admin.site.site_title = "ACE Portal"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path(
+        "accounts/invitation/<str:token>/",
+        account_views.accept_invitation,
+        name="accept_invitation",
+    ),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
+    path("", include("experts.urls")),
+    path("secretariat/", include("experts.secretariat_urls")),
+    path("admin/", admin.site.urls),
+]

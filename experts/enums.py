@@ -1,0 +1,61 @@
+"""States and kinds of the experts app: importable anywhere without cycles."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RegionCode(models.TextChoices):
+    AMS = "AMS", _("Americas and Caribbean")
+    EUR = "EUR", _("Europe")
+    AP = "AP", _("Asia/Pacific")
+    MENA = "MENA", _("North of Africa, Near and Middle East")
+    ESA = "ESA", _("East and Southern Africa")
+    WCA = "WCA", _("West and Central Africa")
+
+
+class MemberKind(models.TextChoices):
+    STATE = "state", _("State")
+    TERRITORY = "territory", _("Customs territory")
+    UNION = "union", _("Customs or economic union")
+
+
+class Directorate(models.TextChoices):
+    CAPACITY_BUILDING = "CB", _("Capacity Building")
+    COMPLIANCE_FACILITATION = "CF", _("Compliance and Facilitation")
+    TARIFF_TRADE = "TT", _("Tariff and Trade Affairs")
+
+
+class Proficiency(models.IntegerChoices):
+    """CEFR levels plus native; ordered so that "at or above B2" is ``level >= B2``."""
+
+    A1 = 1, _("A1 - Beginner")
+    A2 = 2, _("A2 - Elementary")
+    B1 = 3, _("B1 - Intermediate")
+    B2 = 4, _("B2 - Upper intermediate")
+    C1 = 5, _("C1 - Advanced")
+    C2 = 6, _("C2 - Proficient")
+    NATIVE = 7, _("Native")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Another gender")
+    UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+
+class EmploymentStatus(models.TextChoices):
+    SERVING = "serving", _("Serving officer")
+    RETIRED = "retired", _("Retired")
+    LEFT = "left", _("Left Customs")
+
+
+class MissionLength(models.TextChoices):
+    ANY = "any", _("No preference")
+    SHORT = "short", _("Up to one week")
+    MEDIUM = "medium", _("One to two weeks")
+    LONG = "long", _("Longer than two weeks")
+
+
+class DocumentKind(models.TextChoices):
+    CV = "cv", _("Curriculum vitae")

@@ -1,0 +1,25 @@
+from .profile import (
+    Education,
+    Expert,
+    ExpertDocument,
+    Expertise,
+    ExpertLanguage,
+    UnavailablePeriod,
+    WorkExperience,
+)
+from .reference import Language, MemberAdministration, ProfileType, Region, ThematicArea
+
+__all__ = [
+    "Education",
+    "Expert",
+    "ExpertDocument",
+    "ExpertLanguage",
+    "Expertise",
+    "Language",
+    "MemberAdministration",
+    "ProfileType",
+    "Region",
+    "ThematicArea",
+    "UnavailablePeriod",
+    "WorkExperience",
+]

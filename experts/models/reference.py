@@ -1,0 +1,89 @@
+"""Reference data, seeded by data migrations and edited by admins."""
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from ..enums import Directorate, MemberKind, RegionCode
+
+
+class BilingualName(models.Model):
+    """English and French names; ``name`` answers in the active language."""
+
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_fr = models.CharField(_("name (French)"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        language = get_language() or "en"
+        return self.name_fr if language.startswith("fr") and self.name_fr else self.name_en
+
+    def __str__(self):
+        return self.name
+
+
+class Region(BilingualName):
+    code = models.CharField(_("code"), max_length=4, unique=True, choices=RegionCode.choices)
+
+    class Meta:
+        verbose_name = _("WCO region")
+        verbose_name_plural = _("WCO regions")
+        ordering = ["code"]
+
+
+class MemberAdministration(BilingualName):
+    """A WCO Member's Customs administration (a country, customs territory or union)."""
+
+    iso_code = models.CharField(_("ISO 3166-1 code"), max_length=2, unique=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="members", verbose_name=_("region")
+    )
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=MemberKind.choices, default=MemberKind.STATE
+    )
+    member_since = models.DateField(_("member since"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("Member administration")
+        verbose_name_plural = _("Member administrations")
+        ordering = ["name_en"]
+
+
+class ProfileType(BilingualName):
+    """The kind of expert a person is accredited as (DF, CMA, MPA, TOA, ET, LMD, REC, EXT)."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("expert profile type")
+        verbose_name_plural = _("expert profile types")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} - {self.name}"
+
+
+class ThematicArea(BilingualName):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    directorate = models.CharField(_("directorate"), max_length=2, choices=Directorate.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("thematic area")
+        verbose_name_plural = _("thematic areas")
+        ordering = ["directorate", "name_en"]
+
+
+class Language(BilingualName):
+    code = models.CharField(_("ISO 639-1 code"), max_length=2, unique=True)
+    is_wco_official = models.BooleanField(_("WCO official language"), default=False)
+
+    class Meta:
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+        ordering = ["name_en"]

@@ -1,0 +1,87 @@
+"""The Secretariat's pages about experts (the full directory comes with the roster issue)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ace_portal.accounts.services import invite_user
+
+from . import completeness, services
+from .forms import RegisterExpertForm
+from .models import Expert
+from .permissions import get_expert_for_user, secretariat_required
+from .sections import SECTIONS
+
+
+@secretariat_required
+def expert_list(request):
+    query = request.GET.get("q", "").strip()[:200]
+    experts = Expert.objects.select_related("user", "home_administration").order_by(
+        "family_name", "given_names", "pk"
+    )
+    if query:
+        experts = experts.filter(
+            Q(family_name__icontains=query)
+            | Q(given_names__icontains=query)
+            | Q(user__email__icontains=query)
+        )
+    page = Paginator(experts, 50).get_page(request.GET.get("page"))
+    return render(request, "experts/secretariat/expert_list.html", {"page": page, "query": query})
+
+
+@secretariat_required
+def expert_detail(request, pk):
+    expert = get_expert_for_user(request.user, pk, services.expert_with_profile())
+    items = completeness.assess(expert)
+    return render(
+        request,
+        "experts/secretariat/expert_detail.html",
+        {
+            "expert": expert,
+            "sections": SECTIONS,
+            "completeness": completeness.percent(items),
+            "missing": [item for item in items if not item.done],
+            "show_sensitive": True,
+            "invitations": expert.user.invitations.all()[:5],
+        },
+    )
+
+
+@secretariat_required
+def register_expert(request):
+    form = RegisterExpertForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        expert = services.register_expert(
+            email=data["email"],
+            given_names=data["given_names"],
+            family_name=data["family_name"],
+            home_administration=data["home_administration"],
+            preferred_language=data["preferred_language"],
+            invite=data["send_invitation"],
+            by=request.user,
+            base_url=request.build_absolute_uri("/"),
+        )
+        if data["send_invitation"]:
+            messages.success(request, _("Expert registered; an activation link was emailed."))
+        else:
+            messages.success(request, _("Expert registered. No activation link was sent yet."))
+        return redirect("secretariat:expert_detail", pk=expert.pk)
+    return render(request, "experts/secretariat/register_expert.html", {"form": form})
+
+
+@require_POST
+@secretariat_required
+def resend_invitation(request, pk):
+    expert = get_expert_for_user(request.user, pk)
+    if expert.user.has_usable_password():
+        messages.error(request, _("This expert has already activated the account."))
+    else:
+        invite_user(expert.user, by=request.user, base_url=request.build_absolute_uri("/"))
+        messages.success(request, _("A new activation link was emailed to %(email)s.") % {
+            "email": expert.user.email
+        })
+    return redirect("secretariat:expert_detail", pk=expert.pk)

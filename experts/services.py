@@ -1,0 +1,126 @@
+"""Business actions on experts. Views call these; each docstring lists the side effects."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from ace_portal.accounts.roles import Role
+from ace_portal.accounts.services import invite_user
+
+from . import completeness
+from .enums import DocumentKind
+from .models import Expert, ExpertDocument
+from .uploads import safe_original_name
+
+PROFILE_PREFETCH = [
+    "languages__language",
+    "expertise__area",
+    "education",
+    "work_history",
+    "unavailable_periods",
+    "documents",
+]
+
+
+def expert_with_profile():
+    """The queryset that loads a whole profile in a constant number of queries."""
+    return Expert.objects.select_related(
+        "user", "home_administration__region"
+    ).prefetch_related(*PROFILE_PREFETCH)
+
+
+def refresh_completeness(expert: Expert) -> int:
+    """Recompute and store the completeness percentage (one UPDATE)."""
+    fresh = expert_with_profile().get(pk=expert.pk)
+    value = completeness.percent(completeness.assess(fresh))
+    Expert.objects.filter(pk=expert.pk).update(completeness=value)
+    expert.completeness = value
+    return value
+
+
+def register_expert(
+    *,
+    email: str,
+    given_names: str,
+    family_name: str,
+    home_administration,
+    preferred_language: str = "en",
+    by,
+    invite: bool,
+    base_url: str,
+) -> Expert:
+    """Create the account and the expert profile of a new expert.
+
+    Side effects: one User (no usable password until activation) in the Expert group, one
+    Expert row, and, when ``invite``, an Invitation whose email goes out after commit.
+    """
+    with transaction.atomic():
+        user = get_user_model().objects.create_user(
+            email=email, preferred_language=preferred_language
+        )
+        user.groups.add(Group.objects.get(name=Role.EXPERT))
+        expert = Expert.objects.create(
+            user=user,
+            given_names=given_names,
+            family_name=family_name,
+            home_administration=home_administration,
+            created_by=by,
+        )
+        refresh_completeness(expert)
+        if invite:
+            invite_user(user, by=by, base_url=base_url)
+    return expert
+
+
+def save_section(expert: Expert, *, form=None, formset=None, by) -> None:
+    """Save one profile section (a form, a formset or both) atomically.
+
+    Side effects: updates the expert and/or their related rows, refreshes completeness.
+    """
+    with transaction.atomic():
+        if form is not None:
+            form.save()
+        if formset is not None:
+            formset.save()
+        refresh_completeness(expert)
+
+
+def upload_cv(expert: Expert, *, form, formset=None, by) -> ExpertDocument:
+    """Store a validated CV; the newest CV is the expert's current one.
+
+    Side effects: one ExpertDocument row and its file in private storage; completeness refreshed.
+    """
+    upload = form.cleaned_data["file"]
+    original_name = safe_original_name(upload, default="cv.pdf")
+    upload.name = "cv.pdf"
+    with transaction.atomic():
+        document = ExpertDocument.objects.create(
+            expert=expert,
+            kind=DocumentKind.CV,
+            file=upload,
+            original_name=original_name,
+            size=upload.size,
+            uploaded_by=by,
+        )
+        refresh_completeness(expert)
+    return document
+
+
+def record_consent(expert: Expert, *, form=None, formset=None, by) -> None:
+    """The expert agrees to the current data-processing terms.
+
+    Side effects: stores when and which version; completeness refreshed.
+    """
+    with transaction.atomic():
+        expert.consent_given_at = timezone.now()
+        expert.consent_version = settings.CONSENT_VERSION
+        expert.save(update_fields=["consent_given_at", "consent_version", "updated_at"])
+        refresh_completeness(expert)
+
+
+def confirm_profile(expert: Expert, *, by) -> None:
+    """The expert states that the profile is accurate today (stores the date)."""
+    expert.profile_confirmed_at = timezone.now()
+    expert.save(update_fields=["profile_confirmed_at", "updated_at"])

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "experts"
+
+urlpatterns = [
+    path("me/profile/", views.profile, name="profile"),
+    path("me/profile/confirm/", views.confirm_profile, name="confirm_profile"),
+    path("me/profile/<slug:section>/", views.edit_section, name="edit_section"),
+    path("me/accreditations/", views.my_accreditations, name="accreditations"),
+    path("me/missions/", views.my_missions, name="missions"),
+    # Files are served through these views only, to the expert and the Secretariat.
+    path("files/documents/<int:pk>/", views.download_document, name="document"),
+    path("files/photos/<int:pk>/", views.photo, name="photo"),
+]
