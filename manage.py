@@ -2,8 +2,10 @@
 import os
 import sys
 
-if sys.version_info < (3, 12):
-    sys.exit("ACE Portal needs Python 3.12 or newer; run it through `make run` or .venv/bin/python.")
+if sys.version_info < (3, 12):  # noqa: UP036 - python3 on PATH may be older than we declare
+    sys.exit(
+        "ACE Portal needs Python 3.12 or newer; run it through `make run` or .venv/bin/python."
+    )
 
 
 def main():

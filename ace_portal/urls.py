@@ -13,6 +13,7 @@ urlpatterns = [
         account_views.accept_invitation,
         name="accept_invitation",
     ),
+    path("accounts/overview/", account_views.account_overview, name="account_overview"),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("", include("experts.urls")),

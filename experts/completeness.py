@@ -26,7 +26,9 @@ def assess(expert) -> list[Item]:
         Item("identity", _("your nationality"), bool(expert.nationality)),
         Item("identity", _("your date of birth"), expert.date_of_birth is not None),
         Item("contact", _("a work email or phone number"), bool(expert.work_email or expert.phone)),
-        Item("employment", _("your home administration"), expert.home_administration_id is not None),
+        Item(
+            "employment", _("your home administration"), expert.home_administration_id is not None
+        ),
         Item("employment", _("your position"), bool(expert.position)),
         Item("employment", _("your years in Customs"), expert.years_in_customs is not None),
         Item("languages", _("at least one language"), bool(expert.languages.all())),

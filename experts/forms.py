@@ -78,7 +78,9 @@ class ContactForm(forms.ModelForm):
         required=False,
         help_text=_("In international format, starting with + and the country code."),
         error_messages={
-            "invalid": _("Enter a valid phone number in international format, e.g. +32 2 209 92 11.")
+            "invalid": _(
+                "Enter a valid phone number in international format, e.g. +32 2 209 92 11."
+            )
         },
     )
 
@@ -111,7 +113,9 @@ class BiographyForm(forms.ModelForm):
         fields = ["biography"]
         widgets = {"biography": forms.Textarea(attrs={"rows": 10})}
         help_texts = {
-            "biography": _("A short professional biography, as it would introduce you at a workshop.")
+            "biography": _(
+                "A short professional biography, as it would introduce you at a workshop."
+            )
         }
 
 
@@ -257,5 +261,7 @@ class RegisterExpertForm(forms.Form):
 
         email = self.cleaned_data["email"].strip().lower()
         if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("Somebody with this email address is already registered."))
+            raise forms.ValidationError(
+                _("Somebody with this email address is already registered.")
+            )
         return email

@@ -81,7 +81,8 @@ def resend_invitation(request, pk):
         messages.error(request, _("This expert has already activated the account."))
     else:
         invite_user(expert.user, by=request.user, base_url=request.build_absolute_uri("/"))
-        messages.success(request, _("A new activation link was emailed to %(email)s.") % {
-            "email": expert.user.email
-        })
+        messages.success(
+            request,
+            _("A new activation link was emailed to %(email)s.") % {"email": expert.user.email},
+        )
     return redirect("secretariat:expert_detail", pk=expert.pk)

@@ -26,9 +26,9 @@ PROFILE_PREFETCH = [
 
 def expert_with_profile():
     """The queryset that loads a whole profile in a constant number of queries."""
-    return Expert.objects.select_related(
-        "user", "home_administration__region"
-    ).prefetch_related(*PROFILE_PREFETCH)
+    return Expert.objects.select_related("user", "home_administration__region").prefetch_related(
+        *PROFILE_PREFETCH
+    )
 
 
 def refresh_completeness(expert: Expert) -> int:

@@ -52,7 +52,7 @@ def validate_photo(upload) -> str:
         with Image.open(upload) as image:
             image.verify()
             image_format = image.format
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
         raise ValidationError(
             _("This file is not a picture. Please upload a JPEG, PNG or WebP image."),
             code="not_image",

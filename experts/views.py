@@ -105,4 +105,3 @@ def download_document(request, pk):
 def photo(request, pk):
     expert = get_expert_for_user(request.user, pk)
     return _private_file_response(expert.photo, filename="photo", as_attachment=False)
-

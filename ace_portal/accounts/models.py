@@ -65,7 +65,9 @@ def hash_token(token: str) -> str:
 
 class InvitationQuerySet(models.QuerySet):
     def usable(self):
-        return self.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        return self.filter(
+            used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
 
 
 class Invitation(models.Model):

@@ -19,6 +19,7 @@ class InvitationError(Exception):
     """An activation link that cannot be used; ``message`` says why in words a person reads."""
 
     message = _("This activation link is not valid.")
+    status = 404
 
 
 class InvitationInvalid(InvitationError):
@@ -27,10 +28,12 @@ class InvitationInvalid(InvitationError):
 
 class InvitationExpired(InvitationError):
     message = _("This activation link has expired. Ask the WCO Secretariat for a new one.")
+    status = 410
 
 
 class InvitationUsed(InvitationError):
     message = _("This activation link has already been used. Sign in with your password.")
+    status = 410
 
 
 def invite_user(user: User, *, by: User | None, base_url: str) -> Invitation:

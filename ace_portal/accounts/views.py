@@ -1,5 +1,7 @@
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,21 +23,37 @@ def home(request):
     return render(request, "accounts/no_role.html")
 
 
+def _unusable_link(request, error: services.InvitationError):
+    return render(
+        request, "accounts/invitation_invalid.html", {"reason": error.message}, status=error.status
+    )
+
+
 def accept_invitation(request, token):
     try:
         invitation = services.check_invitation(token)
     except services.InvitationError as error:
-        return render(request, "accounts/invitation_invalid.html", {"reason": error.message}, status=410 if isinstance(error, (services.InvitationExpired, services.InvitationUsed)) else 404)
+        return _unusable_link(request, error)
     form = ActivationForm(request.POST or None, user=invitation.user)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.accept_invitation(token, password=form.cleaned_data["password1"])
-        except services.InvitationError as error:
-            return render(request, "accounts/invitation_invalid.html", {"reason": error.message}, status=410)
+        except services.InvitationError as error:  # used meanwhile, e.g. a double submit
+            return _unusable_link(request, error)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome! Your account is active. Please complete your profile."))
+        messages.success(
+            request, _("Welcome! Your account is active. Please complete your profile.")
+        )
         return redirect("home")
-    return render(request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation})
+    return render(
+        request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation}
+    )
+
+
+@login_required
+def account_overview(request):
+    """Where a person manages sign-in: password, email addresses, two-factor authentication."""
+    return render(request, "accounts/overview.html", {"mfa_enabled": is_mfa_enabled(request.user)})
 
 
 @require_POST

@@ -16,13 +16,13 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.name
+
     @property
     def name(self) -> str:
         language = get_language() or "en"
         return self.name_fr if language.startswith("fr") and self.name_fr else self.name_en
-
-    def __str__(self):
-        return self.name
 
 
 class Region(BilingualName):

@@ -1,0 +1,104 @@
+import os
+
+# pytest-playwright keeps an event loop running for the session; Django would otherwise refuse
+# ORM calls from the browser tests (STACK.md). Must be set before Django starts.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest  # noqa: E402
+from allauth.mfa.totp.internal.auth import TOTP, hotp_value, format_hotp_value  # noqa: E402
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes  # noqa: E402
+
+from ace_portal.accounts.roles import Role  # noqa: E402
+
+from .factories import ExpertFactory, UserFactory  # noqa: E402
+
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_storage(settings, tmp_path):
+    """Uploads go to a temporary private folder, never into the work tree; caches are fresh."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
+        },
+    }
+    settings.STORAGES["staticfiles"] = {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    }
+    # A fresh cache per test: allauth keeps rate limits and used TOTP codes there, and a shared
+    # Redis cache would carry them from one test (or run) into the next.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
+
+
+@pytest.fixture
+def alice(db):
+    return ExpertFactory(given_names="Alice", family_name="Mwangi")
+
+
+@pytest.fixture
+def bob(db):
+    return ExpertFactory(given_names="Bob", family_name="Okafor")
+
+
+def _with_totp(user):
+    TOTP.activate(user, STAFF_TOTP_SECRET)
+    RecoveryCodes.activate(user)
+    return user
+
+
+@pytest.fixture
+def officer(db):
+    """A Secretariat officer with TOTP set up, as staff must be."""
+    return _with_totp(
+        UserFactory(email="officer@wco.example", first_name="Sam", roles=[Role.SECRETARIAT])
+    )
+
+
+@pytest.fixture
+def admin_user(db):
+    return _with_totp(
+        UserFactory(
+            email="admin@wco.example",
+            first_name="Ada",
+            is_staff=True,
+            is_superuser=True,
+            roles=[Role.ADMIN],
+        )
+    )
+
+
+@pytest.fixture
+def current_totp_code():
+    """The code an authenticator app would show now for STAFF_TOTP_SECRET."""
+    import time
+
+    def code(secret: str = STAFF_TOTP_SECRET) -> str:
+        return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+    return code
+
+
+@pytest.fixture
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--headless",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-dev-shm-usage",
+        ],
+    }
