@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import (
     Education,
     Expert,
@@ -127,6 +128,12 @@ class ExpertAdmin(admin.ModelAdmin):
         "created_by",
         "updated_at",
     ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The Secretariat's lists show the stored percentage: keep it true after admin edits.
+        services.refresh_completeness(form.instance)
+
     inlines = [
         ExpertLanguageInline,
         ExpertiseInline,

@@ -8,16 +8,19 @@ the day of the run. Names are random combinations from per-culture lists: nobody
 Rows are written with ``bulk_create`` one batch at a time, so memory stays flat at any size.
 """
 
+import json
 import random
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import accumulate
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.utils import timezone
 from django_countries import countries
 
@@ -46,180 +49,14 @@ def _names(text: str) -> list[str]:
     return [name.strip() for name in text.split(",") if name.strip()]
 
 
-# culture: (female given names, male given names, family names). "Ivanov/Ivanova" gives the
-# male and female forms of a family name.
+# culture: (female given names, male given names, family names), kept in a data file so that
+# this module stays code. "Ivanov/Ivanova" gives the male and female forms of a family name.
 NAME_CULTURES = {
-    "hispanic": (
-        "María José, Ana Lucía, Carmen, Valeria, Gabriela, Lucía, Daniela, Paola, Fernanda, "
-        "Rosa Elena, Mariana, Ximena, Claudia, Verónica, Isabel",
-        "Juan Carlos, Luis Alberto, Andrés, Diego, Jorge, Santiago, Miguel Ángel, Ricardo, "
-        "Fernando, Alejandro, Pablo, Héctor, Raúl, Esteban, Mauricio",
-        "García, Rodríguez, Martínez, Hernández, López, González, Pérez, Sánchez, Ramírez, "
-        "Torres, Flores, Rivera, Gómez, Díaz, Morales, Vargas, Castillo, Mendoza, Rojas, Quispe, "
-        "Salazar, Aguilar, Navarro, Cabrera",
-    ),
-    "lusophone": (
-        "Ana Beatriz, Mariana, Juliana, Fernanda, Luísa, Catarina, Inês, Patrícia, Adriana, "
-        "Joana, Carla, Rita, Esperança, Graça",
-        "João Paulo, Pedro, Tiago, Rafael, Gustavo, Bruno, Rodrigo, André, Nuno, Marcelo, Felipe, "
-        "Miguel, Domingos, Armando",
-        "Silva, Santos, Oliveira, Souza, Ferreira, Pereira, Costa, Almeida, Carvalho, Ribeiro, "
-        "Gomes, Martins, Araújo, Barbosa, Cardoso, Teixeira, Mendes, Nascimento, Tavares, Lopes",
-    ),
-    "anglo": (
-        "Sarah, Emily, Rachel, Catherine, Jennifer, Michelle, Olivia, Hannah, Laura, Claire, "
-        "Natalie, Fiona, Samantha, Grace, Keisha, Shanice",
-        "James, Michael, David, Andrew, Christopher, Matthew, Thomas, Daniel, Robert, Simon, "
-        "Patrick, Jonathan, Mark, Neil, Marlon, Dwayne",
-        "Smith, Johnson, Williams, Brown, Taylor, Wilson, Campbell, Thompson, Walker, Robinson, "
-        "Clarke, Murphy, O'Brien, Stewart, Bennett, Hughes, Mitchell, Graham, Reid, Francis, "
-        "Gordon, Persaud",
-    ),
-    "french": (
-        "Camille, Élodie, Sophie, Nathalie, Isabelle, Céline, Aurélie, Marine, Claire, Valérie, "
-        "Hélène, Margaux, Mathilde, Sandrine, Nadège, Roseline",
-        "Julien, Nicolas, Pierre, Sébastien, Thomas, Laurent, François, Olivier, Mathieu, "
-        "Guillaume, Antoine, Benoît, Vincent, Stéphane, Jean-Robert, Wilner",
-        "Martin, Bernard, Dubois, Durand, Lefebvre, Moreau, Laurent, Simon, Michel, Lefèvre, "
-        "Leroy, Roux, Fournier, Girard, Bonnet, Dupont, Lambert, Fontaine, Rousseau, Janssens, "
-        "Peeters, Muller, Joseph, Pierre-Louis",
-    ),
-    "germanic": (
-        "Anna, Katharina, Julia, Lena, Sanne, Femke, Ingrid, Astrid, Sofie, Maja, Elin, Johanna, "
-        "Anja, Liisa, Sigrún",
-        "Jan, Lukas, Stefan, Markus, Pieter, Joost, Lars, Erik, Henrik, Mikael, Jonas, Matthias, "
-        "Tobias, Sindre, Gunnar",
-        "Müller, Schmidt, Schneider, Fischer, Weber, Becker, Hoffmann, de Vries, Jansen, "
-        "van Dijk, Bakker, Visser, Andersson, Johansson, Nielsen, Hansen, Larsen, Lindqvist, "
-        "Virtanen, Korhonen, Berg, Huber, Gruber, Jónsdóttir",
-    ),
-    "italian_maltese": (
-        "Giulia, Francesca, Chiara, Alessandra, Elena, Valentina, Federica, Roberta, Marija",
-        "Marco, Luca, Alessandro, Giorgio, Davide, Matteo, Stefano, Paolo, Kurt, Joseph",
-        "Rossi, Russo, Ferrari, Esposito, Bianchi, Romano, Colombo, Ricci, Greco, Conti, Borg, "
-        "Camilleri, Vella, Farrugia",
-    ),
-    "greek": (
-        "Eleni, Katerina, Sofia, Maria, Despina, Georgia, Vasiliki, Androulla",
-        "Nikolaos, Giorgos, Dimitris, Konstantinos, Panagiotis, Christos, Andreas, Michalis",
-        "Papadopoulos/Papadopoulou, Georgiou, Nikolaidis/Nikolaidou, Christodoulou, "
-        "Konstantinidis/Konstantinidou, Ioannou, Pavlou, Antoniou, Stavrou, Charalambous",
-    ),
-    "danubian_balkan": (
-        "Ioana, Andreea, Mihaela, Cristina, Zsófia, Eszter, Katalin, Arta, Blerina, Drita",
-        "Andrei, Mihai, Bogdan, Radu, Bence, Gábor, Zoltán, Arben, Besnik, Ilir",
-        "Popescu, Ionescu, Popa, Dumitru, Stan, Nagy, Kovács, Tóth, Szabó, Krasniqi, Shehu, "
-        "Gashi, Dervishi, Ciobanu",
-    ),
-    "slavic_baltic": (
-        "Olga, Natalia, Irina, Tatiana, Anastasia, Ekaterina, Agnieszka, Katarzyna, Petra, Jana, "
-        "Marija, Ivana, Milena, Daria, Ieva, Kristina",
-        "Aleksandr, Dmitry, Sergey, Andriy, Oleksandr, Piotr, Tomasz, Marek, Jakub, Milan, "
-        "Nikola, Ivan, Dragan, Vytautas, Mārtiņš, Marko",
-        "Ivanov/Ivanova, Petrov/Petrova, Smirnov/Smirnova, Volkov/Volkova, Sokolov/Sokolova, "
-        "Kowalski/Kowalska, Nowak, Wiśniewski/Wiśniewska, Novák/Nováková, Horváth, Kovačević, "
-        "Petrović, Jovanović, Horvat, Shevchenko, Bondarenko, Kazlauskas/Kazlauskienė, "
-        "Bērziņš/Bērziņa, Tamm, Dimitrov/Dimitrova, Marković, Popov/Popova",
-    ),
-    "central_asian": (
-        "Aigerim, Dinara, Gulnara, Madina, Nigora, Aynur, Leyla, Anahit, Nino, Tamar, Saule, "
-        "Oyuna, Zarina, Mehriban",
-        "Nurlan, Yerlan, Azamat, Timur, Rustam, Farrukh, Elchin, Rashad, Aram, Davit, Giorgi, "
-        "Bat-Erdene, Dauren, Bakhtiyar",
-        "Abdullaev/Abdullaeva, Karimov/Karimova, Aliyev/Aliyeva, Mammadov/Mammadova, "
-        "Sadykov/Sadykova, Akhmetov/Akhmetova, Tursunov/Tursunova, Hovhannisyan, Petrosyan, "
-        "Grigoryan, Beridze, Kapanadze, Gelashvili, Batbayar, Ganbold, Rakhimov/Rakhimova, "
-        "Omarov/Omarova, Nazarov/Nazarova",
-    ),
-    "turkish_persian": (
-        "Ayşe, Elif, Zeynep, Fatma, Merve, Selin, Maryam, Fatemeh, Zahra, Shirin, Parisa, Nargis",
-        "Mehmet, Mustafa, Emre, Burak, Murat, Kerem, Alireza, Hossein, Mohammad Reza, Dariush, "
-        "Farid, Ahmad Shah",
-        "Yılmaz, Kaya, Demir, Şahin, Çelik, Öztürk, Aydın, Arslan, Hosseini, Rahimi, Karimi, "
-        "Mohammadi, Ahmadi, Rezaei, Sadeghi, Jafari, Noori, Wardak",
-    ),
-    "hebrew": (
-        "Noa, Tamar, Yael, Michal, Shira, Maya",
-        "Yonatan, Eitan, Avi, Noam, Ido, Amir",
-        "Cohen, Levi, Mizrahi, Peretz, Biton, Friedman, Shapiro, Katz",
-    ),
-    "arabic": (
-        "Fatima, Amina, Leila, Nour, Mariam, Salma, Yasmine, Rania, Huda, Aisha, Khadija, Samira, "
-        "Layla, Dalia, Rim",
-        "Mohamed, Ahmed, Youssef, Omar, Khalid, Karim, Hassan, Tariq, Samir, Walid, Abdullah, "
-        "Faisal, Nabil, Hamza, Mahmoud",
-        "El Amrani, Benali, Haddad, Khalil, Mansour, Al-Farsi, Al-Hashimi, Nasser, Saleh, Hamdan, "
-        "Bouzid, Belkacem, Abdelrahman, Ibrahim, Othman, Al-Mutairi, Qasim, Darwish, Toumi, "
-        "Chraibi, Azzam, Ould Cheikh",
-    ),
-    "east_african": (
-        "Wanjiru, Achieng, Neema, Amani, Grace, Faith, Mercy, Aster, Selam, Hiwot, Halima, "
-        "Fardowsa, Uwase, Irakoze, Rasoa",
-        "Otieno, Kamau, Baraka, Juma, Emmanuel, Joseph, Samuel, Tesfaye, Dawit, Abdi, Mugisha, "
-        "Habimana, Brian, Kiprop, Godfrey",
-        "Mwangi, Odhiambo, Kariuki, Njoroge, Mutua, Wekesa, Mushi, Mrema, Kato, Okello, "
-        "Ssempijja, Tadesse, Bekele, Haile, Gebremedhin, Warsame, Mohamud, Nshimiyimana, "
-        "Uwimana, Rakotomalala, Andrianarisoa, Lutchmun",
-    ),
-    "southern_african": (
-        "Thandiwe, Nomvula, Lerato, Palesa, Naledi, Refilwe, Tendai, Chipo, Rudo, Mwila, "
-        "Chikondi, Ndapewa, Busisiwe, Kagiso",
-        "Sipho, Thabo, Mandla, Tshepo, Kabelo, Tinashe, Tatenda, Farai, Mwansa, Chisomo, Tumelo, "
-        "Bongani, Lwazi, Kagiso",
-        "Dlamini, Nkosi, Ndlovu, Khumalo, Mokoena, Molefe, Mahlangu, Sithole, Moyo, Ncube, "
-        "Chanda, Banda, Phiri, Mwale, Shikongo, Nghipondoka, Motsamai, Mothibi, Van Wyk, Botha",
-    ),
-    "west_african": (
-        "Aminata, Fatoumata, Mariama, Awa, Adjoa, Akosua, Ngozi, Chiamaka, Funmilayo, Adaeze, "
-        "Marie-Claire, Bernadette, Clarisse, Rokia, Nafissatou, Esther",
-        "Moussa, Ibrahima, Mamadou, Ousmane, Kwame, Kofi, Chinedu, Oluwaseun, Emeka, "
-        "Jean-Baptiste, Serge, Hervé, Boubacar, Abdoulaye, Yao, Désiré",
-        "Diallo, Traoré, Coulibaly, Keïta, Konaté, Ouédraogo, Sawadogo, Ndiaye, Diop, Sow, "
-        "Mensah, Asante, Boateng, Okafor, Adeyemi, Eze, Nwosu, Kouassi, Koné, Mbarga, Nguema, "
-        "Mbemba, Mukendi, Kamara, Sesay",
-    ),
-    "south_asian": (
-        "Priya, Ananya, Deepika, Kavitha, Sunita, Ayesha, Farzana, Nusrat, Sadia, Nimali, "
-        "Dilani, Sita, Pema, Aishath, Rukhsana",
-        "Rahul, Arjun, Vikram, Sanjay, Rajesh, Imran, Bilal, Asif, Tanvir, Rafiq, Nuwan, "
-        "Chaminda, Suresh, Tshering, Hussain",
-        "Sharma, Patel, Iyer, Reddy, Nair, Gupta, Menon, Singh, Khan, Qureshi, Malik, Chaudhry, "
-        "Rahman, Hossain, Chowdhury, Perera, Fernando, Wijesinghe, Shrestha, Gurung, Adhikari, "
-        "Dorji, Rasheed",
-    ),
-    "chinese": (
-        "Na, Fang, Xiaoling, Mei, Yan, Jing, Hui, Ying, Xue, Ting, Wing Yan, Ka Man",
-        "Wei, Jun, Hao, Lei, Qiang, Jian, Ming, Bo, Zhiwei, Chun Kit, Ka Ho, Wai Ming",
-        "Wang, Li, Zhang, Liu, Chen, Yang, Huang, Zhao, Wu, Zhou, Xu, Sun, Ma, Zhu, Hu, Lam, "
-        "Wong, Chan, Leung, Cheung, Ho, Lau",
-    ),
-    "japanese": (
-        "Yuki, Haruka, Aiko, Emi, Naoko, Sakura, Mai, Keiko, Yui, Akiko",
-        "Takashi, Hiroshi, Kenji, Daisuke, Satoshi, Yusuke, Kazuki, Shota, Ryo, Naoki",
-        "Sato, Suzuki, Takahashi, Tanaka, Watanabe, Ito, Yamamoto, Nakamura, Kobayashi, Kato, "
-        "Yoshida, Yamada, Sasaki, Matsumoto, Inoue, Kimura",
-    ),
-    "korean": (
-        "Ji-yeon, Min-ji, Seo-yeon, Eun-ji, Hye-jin, Soo-jin, Ji-hye, Yu-na",
-        "Min-jun, Ji-hoon, Seung-woo, Hyun-woo, Dong-hyun, Jae-won, Sung-min, Tae-yang",
-        "Kim, Lee, Park, Choi, Jung, Kang, Cho, Yoon, Jang, Lim, Han, Shin",
-    ),
-    "southeast_asian": (
-        "Siriporn, Nattaya, Pimchanok, Thu Trang, Ngoc Anh, Dewi, Nurul Aini, Putri, "
-        "Maria Cristina, Rowena, Sreymom, Khin Mya, Nor Azizah, Malee",
-        "Somchai, Anan, Thanh Hai, Duc Minh, Budi, Agus, Hafiz, Azman, Jose Miguel, Ramon, Sokha, "
-        "Thura, Phouvong, Rizal",
-        "Srisuk, Chaiyaporn, Wongsawat, Nguyen, Tran, Pham, Le, Hoang, Santoso, Wijaya, Hidayat, "
-        "Ismail, Rahim, Santos, Reyes, Cruz, Bautista, Chea, Sok, Aung, Htun, Phommavong, Tan, "
-        "Soares",
-    ),
-    "pacific": (
-        "Mere, Losana, Seini, Leilani, Ana, Salote, Lusia, Mele",
-        "Sione, Tevita, Josefa, Tomasi, Pita, Manase, Ioane, Kelepi",
-        "Tuilagi, Faleolo, Vaka, Naivalu, Raka, Kapi, Wari, Tamata, Lolo, Soaga, Rengiil, Kalsakau",
-    ),
+    culture: (names["female"], names["male"], names["family"])
+    for culture, names in json.loads(
+        (Path(__file__).parent / "data" / "demo_names.json").read_text(encoding="utf-8")
+    ).items()
 }
-NAME_CULTURES = {key: tuple(_names(part) for part in parts) for key, parts in NAME_CULTURES.items()}
 
 # Where nothing below says otherwise, a region's people draw names from its default culture.
 REGION_CULTURE = {
@@ -286,7 +123,16 @@ COUNTRY_LANGUAGE = {
 # fmt: on
 REGION_LANGUAGE = {"AMS": "es", "EUR": "en", "AP": "en", "MENA": "ar", "ESA": "en", "WCA": "fr"}
 # Further languages, weighted towards those WCO workshops run in.
-EXTRA_LANGUAGES = {"en": 40, "fr": 24, "es": 11, "ar": 8, "ru": 7, "pt": 6, "de": 2, "zh": 2}
+EXTRA_LANGUAGES = {"en": 40, "fr": 24, "es": 9, "ar": 5, "ru": 4, "pt": 4, "de": 2, "zh": 1}
+# ... and towards those spoken around the expert's region.
+REGION_LANGUAGE_BOOST = {
+    "AMS": {"es": 3, "pt": 2},
+    "EUR": {"ru": 3, "de": 3, "es": 1.5},
+    "AP": {"zh": 4, "ru": 2},
+    "MENA": {"ar": 3, "fr": 1.5},
+    "ESA": {"fr": 1.3, "pt": 2, "ar": 2},
+    "WCA": {"en": 1.3, "pt": 2, "ar": 2},
+}
 LEVEL_WEIGHTS = {
     Proficiency.A2: 5,
     Proficiency.B1: 17,
@@ -297,7 +143,7 @@ LEVEL_WEIGHTS = {
 
 # area code: (the unit such a specialist works in, what they did in it)
 AREA_PROFILES = {
-    "diagnostics-pmm": ("Performance Management Unit", "organisational diagnostics and PMM"),
+    "diagnostics-pmm": ("Performance Management Unit", "organizational diagnostics and PMM"),
     "modernization-strategic-planning": ("Strategic Planning Directorate", "the reform plan"),
     "trade-facilitation-agreement": ("Trade Facilitation Unit", "TFA implementation"),
     "leadership-management": ("Customs Training Academy", "management development courses"),
@@ -444,19 +290,26 @@ class PoolGenerator:
         self.member_order = reference.members[:]
         self.rng.shuffle(self.member_order)
         # Some administrations send many more experts than others.
-        self.member_weights = [self.rng.choice([1, 1, 1, 2, 3, 5]) for _ in reference.members]
+        weights = [self.rng.choice([1, 1, 1, 2, 3, 5]) for _ in reference.members]
+        self.member_cum_weights = list(accumulate(weights))
+        self.cultures = sorted(NAME_CULTURES)
+        self.extra_languages = {}
+        for region, boost in REGION_LANGUAGE_BOOST.items():
+            codes = [code for code in EXTRA_LANGUAGES if code in reference.languages]
+            weights = [EXTRA_LANGUAGES[code] * boost.get(code, 1) for code in codes]
+            self.extra_languages[region] = (codes, weights)
 
     def member(self, index):
         # The first pass covers every Member once, so even a small pool spans all of them.
         if index < len(self.member_order):
             return self.member_order[index]
-        return self.rng.choices(self.ref.members, weights=self.member_weights)[0]
+        return self.rng.choices(self.ref.members, cum_weights=self.member_cum_weights)[0]
 
     def identity(self, member, country):
         rng = self.rng
         culture = COUNTRY_CULTURE.get(country, REGION_CULTURE[member.region.code])
         if rng.random() < 0.08:
-            culture = rng.choice(sorted(NAME_CULTURES))
+            culture = rng.choice(self.cultures)
         female, male, families = NAME_CULTURES[culture]
         gender = rng.choices(
             [Gender.FEMALE, Gender.MALE, Gender.OTHER, Gender.UNDISCLOSED], [42, 54, 1, 3]
@@ -561,16 +414,17 @@ class PoolGenerator:
 
     def languages(self, member):
         rng = self.rng
-        code = COUNTRY_LANGUAGE.get(member.iso_code, REGION_LANGUAGE[member.region.code])
+        region = member.region.code
+        code = COUNTRY_LANGUAGE.get(member.iso_code, REGION_LANGUAGE[region])
         first = code if code in self.ref.languages else "en"
-        chosen = [(first, Proficiency.NATIVE if rng.random() < 0.9 else Proficiency.C2)]
+        chosen = {first: Proficiency.NATIVE if rng.random() < 0.9 else Proficiency.C2}
         count = rng.choices([1, 2, 3, 4], [15, 45, 30, 10])[0]
-        candidates = [c for c in EXTRA_LANGUAGES if c in self.ref.languages]
+        candidates, weights = self.extra_languages[region]
         while len(chosen) < count:
-            extra = rng.choices(candidates, [EXTRA_LANGUAGES[c] for c in candidates])[0]
-            if all(extra != c for c, _ in chosen):
-                chosen.append((extra, rng.choices(list(LEVEL_WEIGHTS), LEVEL_WEIGHTS.values())[0]))
-        return chosen
+            extra = rng.choices(candidates, weights)[0]
+            if extra not in chosen:
+                chosen[extra] = rng.choices(list(LEVEL_WEIGHTS), LEVEL_WEIGHTS.values())[0]
+        return list(chosen.items())
 
     def expertise(self, area, years):
         rng = self.rng
@@ -615,7 +469,7 @@ class PoolGenerator:
         span_end = end or REFERENCE_DATE
         start = span_end - timedelta(days=years * 365)
         # Split the career at sorted random points; the last stint holds the current position.
-        cuts = sorted(rng.randint(1, max(2, years * 365 - 1)) for _ in range(count - 1))
+        cuts = sorted(rng.sample(range(1, years * 365), count - 1))
         starts = [start] + [start + timedelta(days=cut) for cut in cuts]
         rows = []
         for i, stint_start in enumerate(starts):
@@ -660,7 +514,7 @@ class PoolGenerator:
                 f"{country} and now advises administrations independently."
             )
         names = [area.name_en for area in areas]
-        fields = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        fields = "; ".join(names)
         spoken = ", ".join(self.ref.languages[code].name_en for code, _ in languages)
         parts = [opening, f"Areas of expertise: {fields}."]
         parts += rng.sample(ACHIEVEMENTS, rng.randint(1, 2))
@@ -675,50 +529,61 @@ def pool_users():
 def save_batch(drafts: list[Draft], expert_group) -> None:
     """Write one batch: users, their group rows, experts, then every related row."""
     User = get_user_model()
-    with transaction.atomic():
-        users = User.objects.bulk_create([draft.user for draft in drafts])
-        User.groups.through.objects.bulk_create(
-            [User.groups.through(user_id=user.pk, group_id=expert_group.pk) for user in users]
-        )
-        for draft, user in zip(drafts, users, strict=True):
-            draft.expert.user = user
-        Expert.objects.bulk_create([draft.expert for draft in drafts])
-        for model, name in [
-            (ExpertLanguage, "languages"),
-            (Expertise, "expertise"),
-            (Education, "education"),
-            (WorkExperience, "work_history"),
-            (UnavailablePeriod, "unavailable_periods"),
-        ]:
-            rows = []
-            for draft in drafts:
-                for row in draft.rows[name]:
-                    row.expert = draft.expert
-                    rows.append(row)
-            model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    users = User.objects.bulk_create([draft.user for draft in drafts])
+    User.groups.through.objects.bulk_create(
+        [User.groups.through(user_id=user.pk, group_id=expert_group.pk) for user in users]
+    )
+    for draft, user in zip(drafts, users, strict=True):
+        draft.expert.user = user
+    Expert.objects.bulk_create([draft.expert for draft in drafts])
+    for model, name in [
+        (ExpertLanguage, "languages"),
+        (Expertise, "expertise"),
+        (Education, "education"),
+        (WorkExperience, "work_history"),
+        (UnavailablePeriod, "unavailable_periods"),
+    ]:
+        rows = []
+        for draft in drafts:
+            for row in draft.rows[name]:
+                row.expert = draft.expert
+                rows.append(row)
+        model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
 
 
+@transaction.atomic
 def create_pool(count: int, *, seed: int, batch_size: int = BATCH_SIZE, progress=None) -> int:
-    """Create ``count`` fictitious experts; returns how many were created."""
+    """Create ``count`` fictitious experts, all or none; returns how many were created.
+
+    Each batch is generated, written and dropped before the next, so memory stays flat.
+    """
     reference = Reference()
     generator = PoolGenerator(reference, seed=seed, today=timezone.localdate())
     for start in range(0, count, batch_size):
         drafts = [generator.draft(i) for i in range(start, min(count, start + batch_size))]
         save_batch(drafts, reference.expert_group)
+        reset_queries()  # with DEBUG on, the logged INSERTs would grow memory batch after batch
         if progress:
             progress(start + len(drafts))
     return count
 
 
 def delete_in_chunks(queryset, chunk=5000) -> int:
-    """Delete without loading every row at once (the cascade collector holds a chunk)."""
+    """Delete without loading every row at once (the cascade collector holds one chunk)."""
     deleted = 0
-    while ids := list(queryset.values_list("pk", flat=True)[:chunk]):
+    while ids := list(queryset.order_by().values_list("pk", flat=True)[:chunk]):
         queryset.model.objects.filter(pk__in=ids).delete()
         deleted += len(ids)
     return deleted
 
 
 def delete_pool() -> int:
-    delete_in_chunks(Expert.objects.filter(user__in=pool_users()))
-    return delete_in_chunks(pool_users())
+    """Delete the pool's experts, their rows and their accounts; returns how many experts."""
+    experts = Expert.objects.filter(user__in=pool_users())
+    with transaction.atomic():
+        # One DELETE per table first, so the per-chunk cascade below finds nothing left to do.
+        for model in (ExpertLanguage, Expertise, Education, WorkExperience, UnavailablePeriod):
+            model.objects.filter(expert__in=experts).delete()
+        deleted = delete_in_chunks(experts)
+        delete_in_chunks(pool_users())
+    return deleted

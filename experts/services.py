@@ -77,14 +77,22 @@ def register_expert(
 def save_section(expert: Expert, *, form=None, formset=None, by) -> None:
     """Save one profile section (a form, a formset or both) atomically.
 
-    Side effects: updates the expert and/or their related rows, refreshes completeness.
+    Side effects: updates the expert and/or their related rows, refreshes completeness, and
+    deletes a replaced photo's file after commit.
     """
+    replaced_photo = None
+    if form is not None and "photo" in form.changed_data:
+        replaced_photo = Expert.objects.filter(pk=expert.pk).values_list("photo", flat=True)[0]
     with transaction.atomic():
         if form is not None:
             form.save()
         if formset is not None:
             formset.save()
         refresh_completeness(expert)
+        if replaced_photo and replaced_photo != expert.photo.name:
+            # A replaced or removed photo is personal data: do not leave it on disk.
+            storage = expert.photo.storage
+            transaction.on_commit(lambda: storage.delete(replaced_photo))
 
 
 def upload_cv(expert: Expert, *, form, formset=None, by) -> ExpertDocument:

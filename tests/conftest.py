@@ -5,8 +5,8 @@ import os
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
-from allauth.mfa.totp.internal.auth import TOTP, hotp_value, format_hotp_value  # noqa: E402
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes  # noqa: E402
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value  # noqa: E402
 
 from ace_portal.accounts.roles import Role  # noqa: E402
 
@@ -36,6 +36,12 @@ def _isolated_storage(settings, tmp_path):
             "LOCATION": str(tmp_path),
         }
     }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """PBKDF2 at Django's cost takes ~0.3 s per account; the tests make many accounts."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -86,7 +92,7 @@ def current_totp_code():
     return code
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,

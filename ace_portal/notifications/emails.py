@@ -8,6 +8,7 @@ from django.utils import translation
 
 
 def render_email(name: str, context: dict, *, language: str) -> tuple[str, str, str]:
+    context = {**context, "LANGUAGE_CODE": language}
     with translation.override(language):
         subject = render_to_string(f"emails/{name}-subject.txt", context).strip()
         text = render_to_string(f"emails/{name}-body.txt", context)

@@ -1,0 +1,315 @@
+"""Seed a fictitious pool of experts and four demo accounts, then print how to sign in.
+
+    manage.py seed_demo [--experts N] [--seed S] [--reset]
+
+The pool (users at ``@customs.example``) is created once: running the command again keeps it
+and only refreshes the demo accounts; ``--reset`` deletes the pool and the demo accounts first.
+The demo accounts share the password ``demo-password-2026`` and the staff accounts use fixed,
+published TOTP secrets. They are for local demos only.
+"""
+
+import io
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from ace_portal.accounts.roles import Role
+from experts import demo, services
+from experts.enums import Gender, Proficiency
+from experts.models import (
+    Education,
+    Expert,
+    Expertise,
+    ExpertLanguage,
+    Language,
+    MemberAdministration,
+    ThematicArea,
+    UnavailablePeriod,
+    WorkExperience,
+)
+
+DEMO_PASSWORD = "demo-password-2026"
+DEMO_EMAIL_DOMAIN = "demo.ace-portal.example"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    first_name: str
+    last_name: str
+    role: str
+    is_staff: bool = False
+    is_superuser: bool = False
+    totp_secret: str = ""  # base32; staff must use TOTP, so their secret is fixed and printed
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount(f"expert@{DEMO_EMAIL_DOMAIN}", "Amina", "Rahmani", Role.EXPERT),
+    DemoAccount(f"expert2@{DEMO_EMAIL_DOMAIN}", "Daniel", "Okoth", Role.EXPERT),
+    DemoAccount(
+        f"secretariat@{DEMO_EMAIL_DOMAIN}",
+        "Claire",
+        "Fontaine",
+        Role.SECRETARIAT,
+        totp_secret="ACEPORTALDEMOSECRETARIATOFFICERX",
+    ),
+    DemoAccount(
+        f"admin@{DEMO_EMAIL_DOMAIN}",
+        "Ravi",
+        "Lindqvist",
+        Role.ADMIN,
+        is_staff=True,
+        is_superuser=True,
+        totp_secret="ACEPORTALDEMOADMINISTRATORKEYXYZ",
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Create a fictitious, deterministic pool of experts and the demo accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--experts", type=int, default=300, help="pool size (default 300)")
+        parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+        parser.add_argument(
+            "--reset", action="store_true", help="delete the pool and demo accounts first"
+        )
+
+    def handle(self, *, experts, seed, reset, verbosity, **options):
+        if getattr(settings, "PRODUCTION", False):
+            # The demo accounts' password and TOTP secrets are published: never in production.
+            raise CommandError("seed_demo refuses to run with DJANGO_ENV=production.")
+        if experts < 0:
+            raise CommandError("--experts must be zero or more.")
+        if not Group.objects.filter(name=Role.EXPERT).exists():
+            raise CommandError("Roles are missing: run `manage.py migrate` first.")
+        if reset:
+            self.reset()
+        logins = [self.ensure_account(account) for account in DEMO_ACCOUNTS]
+        existing = demo.pool_users().count()
+        if existing:
+            self.stdout.write(
+                f"The pool already has {existing} experts; kept (pass --reset to rebuild it)."
+            )
+        elif experts:
+            self.create_pool(experts, seed=seed, verbosity=verbosity)
+        self.print_logins(logins)
+
+    def reset(self):
+        demo_users = get_user_model().objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
+        try:
+            with transaction.atomic():
+                Expert.objects.filter(user__in=demo_users).delete()
+                demo_users.delete()
+            deleted = demo.delete_pool()
+        except ProtectedError as error:
+            raise CommandError(
+                f"Cannot reset: other rows still refer to demo experts ({error.args[0]})"
+            ) from error
+        self.stdout.write(f"Deleted {deleted} pool experts and the demo accounts.")
+
+    def create_pool(self, count, *, seed, verbosity):
+        started = time.monotonic()
+
+        def progress(done):
+            if verbosity >= 1 and (done % 20000 == 0 or done == count):
+                self.stdout.write(f"  {done}/{count} experts ({time.monotonic() - started:.1f} s)")
+
+        try:
+            demo.create_pool(count, seed=seed, progress=progress)
+        except LookupError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            self.style.SUCCESS(f"Created {count} experts in {time.monotonic() - started:.1f} s.")
+        )
+
+    @transaction.atomic
+    def ensure_account(self, account: DemoAccount) -> dict:
+        """Create or repair one demo account (password, role, verified email, MFA, profile)."""
+        user, _ = get_user_model().objects.get_or_create(email=account.email)
+        user.first_name, user.last_name = account.first_name, account.last_name
+        user.is_staff, user.is_superuser = account.is_staff, account.is_superuser
+        user.is_active = True
+        user.preferred_language = "en"
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.set([Group.objects.get(name=account.role)])
+        # Login requires a verified address (ACCOUNT_EMAIL_VERIFICATION = "mandatory").
+        EmailAddress.objects.filter(user=user).exclude(email=user.email).delete()
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+        login = {"account": account, "recovery_codes": []}
+        if account.totp_secret:
+            login["recovery_codes"] = self.ensure_mfa(user, account.totp_secret)
+        if account.role == Role.EXPERT and not Expert.objects.filter(user=user).exists():
+            build_demo_profile(user, full=account.email.startswith("expert@"))
+        return login
+
+    def ensure_mfa(self, user, secret: str) -> list[str]:
+        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if totp and decrypt(totp.data["secret"]) != secret:
+            totp.delete()
+            totp = None
+        if totp is None:
+            TOTP.activate(user, secret)
+        return RecoveryCodes.activate(user).get_unused_codes()[:3]
+
+    def print_logins(self, logins):
+        counter, elapsed = divmod(int(time.time()), mfa_settings.TOTP_PERIOD)
+        remaining = mfa_settings.TOTP_PERIOD - elapsed
+        out = self.stdout
+        out.write("")
+        out.write("=" * 78)
+        out.write("DEMO LOGINS: demo only. The password and TOTP secrets below are public;")
+        out.write("never create these accounts on a server reachable by others.")
+        out.write(f"Password for every account: {DEMO_PASSWORD}")
+        out.write("-" * 78)
+        for login in logins:
+            account = login["account"]
+            out.write(f"{account.role:<20} {account.email}")
+            if account.totp_secret:
+                code = format_hotp_value(hotp_value(account.totp_secret, counter))
+                out.write(f"{'':<20} TOTP secret (authenticator app): {account.totp_secret}")
+                out.write(f"{'':<20} current code: {code} (valid {remaining} s more)")
+                out.write(f"{'':<20} recovery codes: {' '.join(login['recovery_codes'])}")
+        out.write("=" * 78)
+
+
+def build_demo_profile(user, *, full: bool) -> Expert:
+    """The demo experts: the first fairly complete (no CV, no passport), the second half done."""
+    today = timezone.localdate()
+    areas = {area.code: area for area in ThematicArea.objects.all()}
+    languages = {language.code: language for language in Language.objects.all()}
+    if full:
+        expert = Expert.objects.create(
+            user=user,
+            given_names=user.first_name,
+            family_name=user.last_name,
+            gender=Gender.FEMALE,
+            nationality="MA",
+            date_of_birth=date(1981, 4, 12),
+            work_email="amina.rahmani@ma.customs.example",
+            home_administration=MemberAdministration.objects.get(iso_code="MA"),
+            position="Head of Risk Management Unit",
+            unit="Risk Management Unit",
+            years_in_customs=17,
+            biography=(
+                "Amina Rahmani heads the Risk Management Unit of the Customs administration of "
+                "Morocco, where she built the national selectivity and targeting framework. She "
+                "has co-facilitated WCO workshops on risk management and AEO in French- and "
+                "Arabic-speaking administrations, and trains post-clearance auditors."
+            ),
+            consent_given_at=timezone.now(),
+            consent_version=settings.CONSENT_VERSION,
+            profile_confirmed_at=timezone.now(),
+        )
+        expert.photo.save("photo.png", ContentFile(demo_photo((31, 94, 140))), save=True)
+        levels = [("ar", Proficiency.NATIVE), ("fr", Proficiency.C2), ("en", Proficiency.C1)]
+        expertise = [
+            ("risk-management", 12, "Led the national risk management framework and targeting."),
+            ("aeo-safe", 8, "Validated AEO applicants and negotiated two mutual recognitions."),
+            ("post-clearance-audit", 6, "Planned audits and trained 120 auditors."),
+        ]
+        Education.objects.bulk_create(
+            [
+                Education(
+                    expert=expert,
+                    degree="Master in Customs Administration",
+                    field_of_study="Customs and excise",
+                    institution="National School of Customs, Morocco",
+                    year_completed=2009,
+                ),
+                Education(
+                    expert=expert,
+                    degree="Bachelor of Economics",
+                    field_of_study="Economics",
+                    institution="National University of Morocco",
+                    year_completed=2003,
+                ),
+            ]
+        )
+        organisation = "Customs administration of Morocco"
+        WorkExperience.objects.bulk_create(
+            [
+                WorkExperience(
+                    expert=expert,
+                    organisation=organisation,
+                    position="Customs Inspector",
+                    start_date=date(2009, 3, 1),
+                    end_date=date(2016, 8, 31),
+                ),
+                WorkExperience(
+                    expert=expert,
+                    organisation=organisation,
+                    position="Head of Risk Management Unit",
+                    start_date=date(2016, 9, 1),
+                    description="Runs a team of 14 analysts; owns the selectivity rules.",
+                ),
+            ]
+        )
+        UnavailablePeriod.objects.create(
+            expert=expert,
+            start_date=today + timedelta(days=45),
+            end_date=today + timedelta(days=52),
+            reason="Annual leave",
+        )
+    else:
+        expert = Expert.objects.create(
+            user=user,
+            given_names=user.first_name,
+            family_name=user.last_name,
+            gender=Gender.MALE,
+            nationality="KE",
+            work_email="daniel.okoth@ke.customs.example",
+            home_administration=MemberAdministration.objects.get(iso_code="KE"),
+            position="Senior Customs Officer, Transit and Border Operations Division",
+            unit="Transit and Border Operations Division",
+            years_in_customs=9,
+        )
+        levels = [("sw", Proficiency.NATIVE), ("en", Proficiency.C2), ("fr", Proficiency.A2)]
+        expertise = [
+            ("transit", 7, "Ran the regional electronic cargo tracking pilot."),
+            ("time-release-study", 4, "Collected and analysed data for two national TRS."),
+        ]
+    ExpertLanguage.objects.bulk_create(
+        [
+            ExpertLanguage(expert=expert, language=languages[code], proficiency=level)
+            for code, level in levels
+        ]
+    )
+    Expertise.objects.bulk_create(
+        [
+            Expertise(expert=expert, area=areas[code], years=years, description=description)
+            for code, years, description in expertise
+        ]
+    )
+    services.refresh_completeness(expert)
+    return expert
+
+
+def demo_photo(colour) -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (240, 240), (232, 238, 243))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((70, 30, 170, 130), fill=colour)
+    draw.ellipse((30, 140, 210, 320), fill=colour)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
