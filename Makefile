@@ -92,6 +92,7 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 
 migrations-check: venv
+	@mkdir -p var
 	$(MANAGE) makemigrations --check --dry-run
 
 compose-check:
