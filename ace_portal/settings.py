@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ace_portal.accounts.context_processors.role_flags",
+                "ace_portal.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -156,6 +157,9 @@ MFA_TOTP_ISSUER = "ACE Portal"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "account_login"
+
+# The portal's public address, for links in emails sent by workers (no request to ask).
+ACE_BASE_URL = env_str("ACE_BASE_URL", "http://127.0.0.1:8000")
 
 # How long an invitation (activation link) stays valid.
 ACCOUNT_INVITATION_DAYS = env_int("ACE_INVITATION_DAYS", 14)
@@ -231,6 +235,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# Notifications (ace_portal.notifications): retries, the sweep and digests.
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 6)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 30)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env_int("NOTIFICATIONS_RETRY_MAX_SECONDS", 3600)
+NOTIFICATIONS_SENDING_TIMEOUT_SECONDS = env_int("NOTIFICATIONS_SENDING_TIMEOUT_SECONDS", 600)
+NOTIFICATIONS_PENDING_GRACE_SECONDS = env_int("NOTIFICATIONS_PENDING_GRACE_SECONDS", 60)
+NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
+NOTIFICATIONS_PREFERENCES_LINK_DAYS = env_int("NOTIFICATIONS_PREFERENCES_LINK_DAYS", 90)
+NOTIFICATIONS_DOMAIN = env_str("NOTIFICATIONS_DOMAIN", "ace-portal.local")
+# Reminders to experts.
+PROFILE_CONFIRMATION_MONTHS = env_int("ACE_PROFILE_CONFIRMATION_MONTHS", 12)
+PASSPORT_WARNING_MONTHS = env_int("ACE_PASSPORT_WARNING_MONTHS", 6)
 
 # Security. The CSP holds everywhere: no inline script or style anywhere in the templates.
 SECURE_CSP = {

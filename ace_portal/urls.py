@@ -18,5 +18,6 @@ urlpatterns = [
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("", include("experts.urls")),
     path("secretariat/", include("experts.secretariat_urls")),
+    path("notifications/", include("ace_portal.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ace_portal.notifications.emails import send_email
+from ace_portal.notifications.services import notify
 
 from .models import Invitation, User, hash_token
+from .notifications import ACCOUNT_ACTIVATION
 
 
 class InvitationError(Exception):
@@ -39,8 +40,8 @@ class InvitationUsed(InvitationError):
 def invite_user(user: User, *, by: User | None, base_url: str) -> Invitation:
     """Send ``user`` a single-use activation link.
 
-    Side effects: revokes the user's earlier unused invitations, writes one Invitation row, and
-    emails the link once the transaction commits.
+    Side effects: revokes the user's earlier unused invitations, writes one Invitation row and
+    queues the activation email (essential; the link is erased from the outbox once sent).
     """
     now = timezone.now()
     token = secrets.token_urlsafe(32)
@@ -55,11 +56,11 @@ def invite_user(user: User, *, by: User | None, base_url: str) -> Invitation:
             expires_at=now + timedelta(days=settings.ACCOUNT_INVITATION_DAYS),
         )
         link = base_url.rstrip("/") + reverse("accept_invitation", args=[token])
-        context = {"user": user, "link": link, "expires_at": invitation.expires_at}
-        transaction.on_commit(
-            lambda: send_email(
-                "invitation", to=user.email, context=context, language=user.preferred_language
-            )
+        notify(
+            user,
+            ACCOUNT_ACTIVATION,
+            context={"link": link, "expires_at": invitation.expires_at.isoformat()},
+            dedupe_key=f"account-activation:{invitation.pk}",
         )
     return invitation
 

@@ -1,0 +1,25 @@
+"""Thin Celery tasks: they take primary keys, call one service, and say when to retry."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="notifications.deliver", bind=True, acks_late=True, max_retries=None)
+def deliver_notification(self, pk: int) -> str:
+    # acks_late: a worker killed mid-delivery leaves the job to be redelivered, and the claim
+    # in services.deliver makes the redelivered job harmless once the row has moved on.
+    try:
+        return services.deliver(pk)
+    except services.RetryLater as wait:
+        raise self.retry(countdown=wait.seconds) from None
+
+
+@shared_task(name="notifications.sweep", acks_late=True)
+def sweep() -> int:
+    return services.sweep()
+
+
+@shared_task(name="notifications.send_digests", acks_late=True)
+def send_digests() -> int:
+    return services.send_due_digests()
