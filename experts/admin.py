@@ -193,3 +193,7 @@ class ExpertDocumentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# The accreditation review queue and history live in their own module.
+from . import admin_accreditation  # noqa: E402, F401

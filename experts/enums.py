@@ -59,3 +59,67 @@ class MissionLength(models.TextChoices):
 
 class DocumentKind(models.TextChoices):
     CV = "cv", _("Curriculum vitae")
+    SUPPORTING = "supporting", _("Supporting document")
+
+
+class AccreditationState(models.TextChoices):
+    NOMINATED = "nominated", _("Nominated")
+    SHORTLISTED = "shortlisted", _("Shortlisted")
+    PRE_ACCREDITED = "pre_accredited", _("Pre-accredited")
+    ACCREDITED = "accredited", _("Accredited")
+    RECOGNIZED = "recognized", _("Recognized")
+    NOT_RETAINED = "not_retained", _("Not retained")
+    SUSPENDED = "suspended", _("Suspended")
+    LAPSED = "lapsed", _("Lapsed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    RETIRED = "retired", _("Retired")
+
+
+# An accreditation in one of these states counts: at most one per (expert, profile, area).
+LIVE_STATES = [
+    AccreditationState.NOMINATED,
+    AccreditationState.SHORTLISTED,
+    AccreditationState.PRE_ACCREDITED,
+    AccreditationState.ACCREDITED,
+    AccreditationState.RECOGNIZED,
+    AccreditationState.SUSPENDED,
+    AccreditationState.LAPSED,
+]
+# States whose holder may be deployed; they carry a validity date and can lapse.
+HOLDING_STATES = [
+    AccreditationState.PRE_ACCREDITED,
+    AccreditationState.ACCREDITED,
+    AccreditationState.RECOGNIZED,
+]
+
+
+class AccreditationPhase(models.TextChoices):
+    PRE_SCREENING = "pre_screening", _("Pre-screening")
+    WORKSHOP = "workshop", _("Accreditation workshop")
+    FIELD_EVALUATION = "field_evaluation", _("Field evaluation")
+    COMPLETE = "complete", _("Complete")
+
+
+class WorkshopKind(models.TextChoices):
+    ACCREDITATION = "accreditation", _("Accreditation workshop")
+    REFRESHER = "refresher", _("Refresher workshop")
+
+
+class WorkshopOutcome(models.TextChoices):
+    PENDING = "pending", _("Not recorded yet")
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Not retained")
+    ATTENDED = "attended", _("Attended")
+    ABSENT = "absent", _("Absent")
+
+
+class RequestKind(models.TextChoices):
+    RENEWAL = "renewal", _("Renewal of an accreditation")
+    RECOGNITION = "recognition", _("Recognition in a new area")
+    CORRECTION = "correction", _("Correction of my record")
+
+
+class RequestState(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")

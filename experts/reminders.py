@@ -4,19 +4,28 @@ Each reminder's dedupe key fixes how often it can happen, so running a task twic
 workers running it at once) queues nothing twice.
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from ace_portal.accounts.roles import Role
 from ace_portal.notifications.services import Outgoing, notify_many
 
-from .models import Expert
-from .notifications import PASSPORT_EXPIRY, PROFILE_CONFIRMATION
+from .models import Accreditation, Expert
+from .notifications import (
+    ACCREDITATION_EXPIRING,
+    PASSPORT_EXPIRY,
+    PROFILE_CONFIRMATION,
+    UPCOMING_LAPSES,
+)
 
 BATCH = 1000
+# The Secretariat's weekly list shows this many rows and the total.
+LAPSE_DIGEST_ROWS = 100
 
 
 def months_before(day: date, months: int) -> date:
@@ -117,3 +126,89 @@ def queue_passport_expiry_reminders(*, today: date | None = None) -> int:
         )
 
     return _queue_in_batches(due, outgoing)
+
+
+def queue_accreditation_expiry_reminders(*, today: date | None = None) -> int:
+    """Remind experts 90, 30 and 7 days (ACE_ACCREDITATION_REMINDER_DAYS) before expiry.
+
+    Only the nearest threshold reached is sent, so a run that missed days does not send the
+    90-day reminder a week before expiry; each (accreditation, validity, threshold) once.
+    """
+    today = today or timezone.localdate()
+    thresholds = sorted(settings.ACCREDITATION_REMINDER_DAYS)
+    due = (
+        Accreditation.objects.holding()
+        .filter(valid_until__gte=today, valid_until__lte=today + timedelta(days=max(thresholds)))
+        .exclude(expert__user__password__startswith="!")
+        .select_related("expert__user", "profile_type", "area")
+        .order_by("pk")
+    )
+    batch = []
+    for accreditation in due.iterator(chunk_size=BATCH):
+        days_left = (accreditation.valid_until - today).days
+        threshold = min(t for t in thresholds if days_left <= t)
+        batch.append(
+            Outgoing(
+                accreditation.expert.user,
+                ACCREDITATION_EXPIRING,
+                {
+                    "name": accreditation.expert.full_name,
+                    "profile": accreditation.profile_type.code,
+                    "area_en": accreditation.area.name_en,
+                    "area_fr": accreditation.area.name_fr,
+                    "valid_until": accreditation.valid_until.isoformat(),
+                    "days_left": days_left,
+                    "url": _link("experts:accreditations"),
+                },
+                f"accreditation-expiring:{accreditation.pk}:{accreditation.valid_until}:{threshold}",
+            )
+        )
+    return len(notify_many(batch))
+
+
+def queue_upcoming_lapses_digest(*, today: date | None = None) -> int:
+    """Tell each Secretariat officer, once a week, which accreditations lapse in the next 90 days.
+
+    Side effects: one notification per officer per ISO week (nothing when none lapse).
+    """
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=max(settings.ACCREDITATION_REMINDER_DAYS))
+    upcoming = (
+        Accreditation.objects.holding()
+        .filter(valid_until__gte=today, valid_until__lte=horizon)
+        .select_related("expert", "profile_type", "area")
+        .order_by("valid_until", "pk")
+    )
+    total = upcoming.count()
+    if not total:
+        return 0
+    items = [
+        {
+            "expert": a.expert.full_name,
+            "profile": a.profile_type.code,
+            "area_en": a.area.name_en,
+            "area_fr": a.area.name_fr,
+            "valid_until": a.valid_until.isoformat(),
+            "url": _link("secretariat:expert_detail", a.expert_id),
+        }
+        for a in upcoming[:LAPSE_DIGEST_ROWS]
+    ]
+    year, week, _ = today.isocalendar()
+    officers = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[Role.SECRETARIAT, Role.ADMIN])
+        .distinct()
+    )
+    return len(
+        notify_many(
+            [
+                Outgoing(
+                    officer,
+                    UPCOMING_LAPSES,
+                    {"items": items, "total": total, "horizon": horizon.isoformat()},
+                    f"upcoming-lapses:{officer.pk}:{year}-W{week:02d}",
+                )
+                for officer in officers
+            ]
+        )
+    )

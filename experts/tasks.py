@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import reminders
+from . import accreditation, reminders
 
 
 @shared_task(name="experts.send_profile_confirmation_reminders", acks_late=True)
@@ -11,3 +11,18 @@ def send_profile_confirmation_reminders() -> int:
 @shared_task(name="experts.send_passport_expiry_reminders", acks_late=True)
 def send_passport_expiry_reminders() -> int:
     return reminders.queue_passport_expiry_reminders()
+
+
+@shared_task(name="experts.send_accreditation_expiry_reminders", acks_late=True)
+def send_accreditation_expiry_reminders() -> int:
+    return reminders.queue_accreditation_expiry_reminders()
+
+
+@shared_task(name="experts.send_upcoming_lapses_digest", acks_late=True)
+def send_upcoming_lapses_digest() -> int:
+    return reminders.queue_upcoming_lapses_digest()
+
+
+@shared_task(name="experts.lapse_expired_accreditations", acks_late=True)
+def lapse_expired_accreditations() -> int:
+    return accreditation.lapse_expired()

@@ -8,7 +8,9 @@ from django.utils import translation
 
 def render_subject(name: str, context: dict, language: str) -> str:
     with translation.override(language):
-        subject = render_to_string(f"emails/{name}-subject.txt", context)
+        subject = render_to_string(
+            f"emails/{name}-subject.txt", {**context, "LANGUAGE_CODE": language}
+        )
     # A subject must be one line; templates may wrap.
     return " ".join(subject.split())
 

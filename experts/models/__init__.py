@@ -1,3 +1,10 @@
+from .accreditation import (
+    Accreditation,
+    AccreditationEvent,
+    AccreditationRequest,
+    Workshop,
+    WorkshopParticipant,
+)
 from .profile import (
     Education,
     Expert,
@@ -10,6 +17,11 @@ from .profile import (
 from .reference import Language, MemberAdministration, ProfileType, Region, ThematicArea
 
 __all__ = [
+    "Accreditation",
+    "AccreditationEvent",
+    "AccreditationRequest",
+    "Workshop",
+    "WorkshopParticipant",
     "Education",
     "Expert",
     "ExpertDocument",

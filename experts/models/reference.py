@@ -71,6 +71,12 @@ class ProfileType(BilingualName):
 class ThematicArea(BilingualName):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     directorate = models.CharField(_("directorate"), max_length=2, choices=Directorate.choices)
+    validity_years = models.PositiveSmallIntegerField(
+        _("accreditation validity (years)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for the portal's default."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

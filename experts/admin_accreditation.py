@@ -1,0 +1,1 @@
+"""Admin for accreditations, their history, workshops and the review queue of requests."""
