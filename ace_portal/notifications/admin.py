@@ -101,7 +101,7 @@ class NotificationAdmin(admin.ModelAdmin):
         since = timezone.now() - timedelta(hours=24)
         counts = Notification.objects.aggregate(
             sent=Count("pk", filter=Q(state=NotificationState.SENT, sent_at__gte=since)),
-            failed=Count("pk", filter=Q(state=NotificationState.FAILED, created_at__gte=since)),
+            failed=Count("pk", filter=Q(state=NotificationState.FAILED, claimed_at__gte=since)),
             pending=Count("pk", filter=Q(state=NotificationState.PENDING)),
         )
         return super().changelist_view(request, {**(extra_context or {}), "last_24_hours": counts})

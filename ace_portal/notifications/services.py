@@ -286,10 +286,11 @@ def sweep(*, now=None, limit: int = 5000) -> int:
     """
     now = now or timezone.now()
     stuck_before = now - timedelta(seconds=settings.NOTIFICATIONS_SENDING_TIMEOUT_SECONDS)
+    due_before = now - timedelta(seconds=settings.NOTIFICATIONS_PENDING_GRACE_SECONDS)
+    # Dated so that this same sweep dispatches them, not one a grace period later.
     Notification.objects.filter(
         state=NotificationState.SENDING, claimed_at__lt=stuck_before
-    ).update(state=NotificationState.PENDING, next_attempt_at=now)
-    due_before = now - timedelta(seconds=settings.NOTIFICATIONS_PENDING_GRACE_SECONDS)
+    ).update(state=NotificationState.PENDING, next_attempt_at=due_before)
     due = list(
         Notification.objects.filter(
             state=NotificationState.PENDING, digest=False, next_attempt_at__lte=due_before
@@ -354,7 +355,7 @@ def send_digest(user, *, now=None) -> int:
 def _digest_message(user, rows: list[Notification]) -> EmailMultiAlternatives:
     language = user.preferred_language or settings.LANGUAGE_CODE
     items = [
-        {"subject": render_subject(kinds.get(r.kind).template, r.context, language), **r.context}
+        {**r.context, "subject": render_subject(kinds.get(r.kind).template, r.context, language)}
         for r in rows
     ]
     context = {"recipient": user, "items": items, "preferences_url": preferences_url(user)}
@@ -406,9 +407,22 @@ def mark_all_read(user) -> int:
 
 
 def save_preferences(user, *, digest: str, muted_kinds: list[str]) -> NotificationSettings:
-    """Store a person's choices. Side effects: updates (or creates) their settings row."""
+    """Store a person's choices.
+
+    Side effects: updates (or creates) their settings row; leaving the digest sends what waited.
+    """
     preferences = settings_for(user)
-    preferences.digest = digest
-    preferences.muted_kinds = sorted(muted_kinds)
-    preferences.save(update_fields=["digest", "muted_kinds"])
+    with transaction.atomic():
+        preferences.digest = digest
+        preferences.muted_kinds = sorted(muted_kinds)
+        preferences.save(update_fields=["digest", "muted_kinds"])
+        if digest == Digest.NONE:
+            # What waited for a digest that will no longer come goes out as single emails.
+            waiting = Notification.objects.filter(
+                recipient=user, digest=True, state=NotificationState.PENDING
+            )
+            pks = list(waiting.values_list("pk", flat=True))
+            waiting.update(digest=False, next_attempt_at=timezone.now())
+            if pks:
+                transaction.on_commit(lambda: dispatch(pks))
     return preferences
