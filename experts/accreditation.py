@@ -132,6 +132,8 @@ def _record(accreditation, *, action, from_state, by, reason, internal_comment, 
 
 def _create(expert, profile_type, area, *, state, action, by, reason, internal_comment, evidence):
     require_reason(reason)
+    if profile_type is None or area is None:
+        raise AccreditationError(_("An accreditation needs a profile and a thematic area."))
     today = timezone.localdate()
     accreditation = Accreditation(
         expert=expert,
@@ -147,6 +149,11 @@ def _create(expert, profile_type, area, *, state, action, by, reason, internal_c
         with transaction.atomic():
             accreditation.save()
     except IntegrityError:
+        live = Accreditation.objects.live().filter(
+            expert=expert, profile_type=profile_type, area=area
+        )
+        if not live.exists():
+            raise
         raise DuplicateAccreditation(
             _("%(expert)s already has a live %(profile)s accreditation in %(area)s.")
             % {"expert": expert, "profile": profile_type.code, "area": area}
@@ -172,10 +179,13 @@ def _move(
     internal_comment="",
     evidence=Evidence(),
     expected=None,
-    on=None,
     changes=None,
 ):
-    """Lock the row, check the transition, apply ``to_state`` and ``changes``, record it."""
+    """Lock the row, check the transition, apply ``to_state`` and ``changes``, record it.
+
+    ``to_state`` and ``changes`` may be functions of the locked row: what they read (e.g. the
+    state to resume) is then read under the lock, not before it.
+    """
     accreditation = (
         Accreditation.objects.select_for_update(of=("self",))
         .select_related("expert__user", "profile_type", "area")
@@ -190,6 +200,10 @@ def _move(
             )
             % {"now": accreditation.get_state_display()}
         )
+    if callable(to_state):
+        to_state = to_state(accreditation)
+    if callable(changes):
+        changes = changes(accreditation)
     action = TRANSITIONS.get((from_state, to_state))
     if action is None:
         raise IllegalTransition(
@@ -292,7 +306,7 @@ def pre_accredit(pk, *, by, reason, internal_comment="", evidence=Evidence(), ex
         internal_comment=internal_comment,
         evidence=evidence,
         expected=expected,
-        changes={"valid_until": valid_until_from(today, accreditation.area)},
+        changes={"granted_on": today, "valid_until": valid_until_from(today, accreditation.area)},
     )
 
 
@@ -313,9 +327,19 @@ def accredit(pk, *, by, reason, internal_comment="", evidence=Evidence(), expect
     )
 
 
+def _resume_from(state, message):
+    """The state an accreditation returns to when it leaves ``state`` (suspended or lapsed)."""
+
+    def target(accreditation):
+        if accreditation.state != state or not accreditation.resume_state:
+            raise IllegalTransition(message)
+        return accreditation.resume_state
+
+    return target
+
+
 @transaction.atomic
 def suspend(pk, *, by, reason, internal_comment="", expected=None):
-    current = Accreditation.objects.get(pk=pk).state
     return _move(
         pk,
         S.SUSPENDED,
@@ -323,23 +347,20 @@ def suspend(pk, *, by, reason, internal_comment="", expected=None):
         reason=reason,
         internal_comment=internal_comment,
         expected=expected,
-        changes={"resume_state": current},
+        changes=lambda accreditation: {"resume_state": accreditation.state},
     )
 
 
 @transaction.atomic
 def reinstate(pk, *, by, reason, internal_comment="", expected=None):
     """End a suspension: back to the state held before it."""
-    accreditation = Accreditation.objects.get(pk=pk)
-    if accreditation.state != S.SUSPENDED:
-        raise IllegalTransition(_("Only a suspended accreditation can be reinstated."))
     return _move(
         pk,
-        accreditation.resume_state,
+        _resume_from(S.SUSPENDED, _("Only a suspended accreditation can be reinstated.")),
         by=by,
         reason=reason,
         internal_comment=internal_comment,
-        expected=expected or S.SUSPENDED,
+        expected=expected,
         changes={"resume_state": ""},
     )
 
@@ -347,28 +368,32 @@ def reinstate(pk, *, by, reason, internal_comment="", expected=None):
 @transaction.atomic
 def lapse(pk, *, by=None, reason, expected=None):
     """The validity ran out (by=None: done by the system)."""
-    current = Accreditation.objects.get(pk=pk).state
     return _move(
-        pk, S.LAPSED, by=by, reason=reason, expected=expected, changes={"resume_state": current}
+        pk,
+        S.LAPSED,
+        by=by,
+        reason=reason,
+        expected=expected,
+        changes=lambda accreditation: {"resume_state": accreditation.state},
     )
 
 
 @transaction.atomic
 def renew(pk, *, by, reason, internal_comment="", evidence=Evidence(), expected=None):
     """Renew a lapsed accreditation: back to the state it held, with a fresh validity."""
-    accreditation = Accreditation.objects.select_related("area").get(pk=pk)
-    if accreditation.state != S.LAPSED:
-        raise IllegalTransition(_("Only a lapsed accreditation can be renewed; extend it instead."))
     today = timezone.localdate()
     return _move(
         pk,
-        accreditation.resume_state or S.ACCREDITED,
+        _resume_from(S.LAPSED, _("Only a lapsed accreditation can be renewed; extend it instead.")),
         by=by,
         reason=reason,
         internal_comment=internal_comment,
         evidence=evidence,
-        expected=expected or S.LAPSED,
-        changes={"resume_state": "", "valid_until": valid_until_from(today, accreditation.area)},
+        expected=expected,
+        changes=lambda accreditation: {
+            "resume_state": "",
+            "valid_until": valid_until_from(today, accreditation.area),
+        },
     )
 
 
@@ -439,6 +464,8 @@ def extend_validity(pk, *, since: date, by, reason, evidence=Evidence()):
     until = max(
         filter(None, [accreditation.valid_until, valid_until_from(since, accreditation.area)])
     )
+    if until == accreditation.valid_until:
+        return accreditation  # nothing extended: no event to record
     return _keep_state(
         pk, action="extend", by=by, reason=reason, evidence=evidence, changes={"valid_until": until}
     )

@@ -102,6 +102,8 @@ def approve_request(pk, *, by, reason) -> AccreditationRequest:
         )
     elif request.kind == RequestKind.RENEWAL:
         target = request.accreditation
+        if target is None:
+            raise transitions.AccreditationError(_("This renewal names no accreditation."))
         if target.state == AccreditationState.LAPSED:
             transitions.renew(target.pk, by=by, reason=reason, evidence=evidence)
         else:

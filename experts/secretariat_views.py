@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,7 +11,7 @@ from ace_portal.accounts.services import invite_user
 
 from . import completeness, services
 from .forms import RegisterExpertForm
-from .models import Expert
+from .models import Accreditation, AccreditationEvent, Expert
 from .permissions import get_expert_for_user, secretariat_required
 from .sections import SECTIONS
 
@@ -34,7 +34,20 @@ def expert_list(request):
 
 @secretariat_required
 def expert_detail(request, pk):
-    expert = get_expert_for_user(request.user, pk, services.expert_with_profile())
+    # Accreditations and their whole history (internal comments included): two queries.
+    with_accreditations = services.expert_with_profile().prefetch_related(
+        Prefetch(
+            "accreditations",
+            Accreditation.objects.select_related("profile_type", "area"),
+        ),
+        Prefetch(
+            "accreditations__events",
+            AccreditationEvent.objects.select_related(
+                "by", "evidence_workshop", "evidence_document"
+            ),
+        ),
+    )
+    expert = get_expert_for_user(request.user, pk, with_accreditations)
     items = completeness.assess(expert)
     return render(
         request,

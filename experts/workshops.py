@@ -8,6 +8,7 @@ from .enums import AccreditationState, WorkshopKind, WorkshopOutcome
 from .models import Accreditation, Workshop, WorkshopParticipant
 
 S = AccreditationState
+Outcome = WorkshopOutcome
 
 
 @transaction.atomic
@@ -74,10 +75,22 @@ def record_outcomes(workshop: Workshop, outcomes: dict, *, by) -> int:
             "expert", "accreditation"
         )
     }
+    allowed = {
+        WorkshopKind.ACCREDITATION: {Outcome.PENDING, Outcome.PASSED, Outcome.FAILED},
+        WorkshopKind.REFRESHER: {Outcome.PENDING, Outcome.ATTENDED, Outcome.ABSENT},
+    }[workshop.kind]
     recorded = 0
     evidence = transitions.Evidence(workshop=workshop)
     for pk, (outcome, comment, convert_to) in outcomes.items():
-        participant = participants[pk]
+        participant = participants.get(pk)
+        if participant is None:
+            raise transitions.AccreditationError(
+                _("This person is not a participant of this workshop.")
+            )
+        if outcome not in allowed:
+            raise transitions.AccreditationError(
+                _("This outcome does not apply to this kind of workshop.")
+            )
         if outcome == participant.outcome or outcome == WorkshopOutcome.PENDING:
             continue
         if participant.outcome != WorkshopOutcome.PENDING:

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .models import (
+from .. import services
+from ..models import (
     Education,
     Expert,
     ExpertDocument,
@@ -193,7 +193,3 @@ class ExpertDocumentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-
-# The accreditation review queue and history live in their own module.
-from . import admin_accreditation  # noqa: E402, F401
