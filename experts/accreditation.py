@@ -45,6 +45,25 @@ TRANSITIONS: dict[tuple[str | None, str], str] = {
     **{(state, S.RETIRED): "retire" for state in [*HOLDING_STATES, S.SUSPENDED, S.LAPSED]},
 }
 
+# What each event's action means, for the timelines (the expert's and the Secretariat's).
+ACTION_LABELS = {
+    "nominate": _("Nominated"),
+    "recognize": _("Recognized"),
+    "shortlist": _("Shortlisted for an accreditation workshop"),
+    "not_retain": _("Not retained"),
+    "pre_accredit": _("Passed the accreditation workshop"),
+    "accredit": _("Accredited"),
+    "suspend": _("Suspended"),
+    "reinstate": _("Reinstated"),
+    "lapse": _("Lapsed"),
+    "renew": _("Renewed"),
+    "withdraw": _("Withdrawn"),
+    "retire": _("Retired"),
+    "extend": _("Validity extended"),
+    "convert": _("Profile changed"),
+    "field_evaluation": _("Field evaluation recorded"),
+}
+
 PHASE_OF = {
     S.NOMINATED: AccreditationPhase.PRE_SCREENING,
     S.SHORTLISTED: AccreditationPhase.WORKSHOP,
@@ -131,7 +150,7 @@ def _record(accreditation, *, action, from_state, by, reason, internal_comment, 
 
 
 def _create(expert, profile_type, area, *, state, action, by, reason, internal_comment, evidence):
-    require_reason(reason)
+    reason = require_reason(reason)
     if profile_type is None or area is None:
         raise AccreditationError(_("An accreditation needs a profile and a thematic area."))
     today = timezone.localdate()
@@ -174,6 +193,7 @@ def _move(
     pk,
     to_state,
     *,
+    action,
     by,
     reason,
     internal_comment="",
@@ -204,8 +224,9 @@ def _move(
         to_state = to_state(accreditation)
     if callable(changes):
         changes = changes(accreditation)
-    action = TRANSITIONS.get((from_state, to_state))
-    if action is None:
+    # The pair must be allowed *for this action*: accredit() on a suspended row is not a
+    # reinstatement, even when the state it would reach is the one the row held before.
+    if TRANSITIONS.get((from_state, to_state)) != action:
         raise IllegalTransition(
             _("An accreditation cannot go from %(from)s to %(to)s.")
             % {"from": S(from_state).label, "to": S(to_state).label}
@@ -272,6 +293,7 @@ def shortlist(pk, *, by, reason, internal_comment="", expected=None):
     return _move(
         pk,
         S.SHORTLISTED,
+        action="shortlist",
         by=by,
         reason=reason,
         internal_comment=internal_comment,
@@ -285,6 +307,7 @@ def not_retain(pk, *, by, reason, internal_comment="", evidence=Evidence(), expe
     return _move(
         pk,
         S.NOT_RETAINED,
+        action="not_retain",
         by=by,
         reason=reason,
         internal_comment=internal_comment,
@@ -301,6 +324,7 @@ def pre_accredit(pk, *, by, reason, internal_comment="", evidence=Evidence(), ex
     return _move(
         pk,
         S.PRE_ACCREDITED,
+        action="pre_accredit",
         by=by,
         reason=reason,
         internal_comment=internal_comment,
@@ -318,6 +342,7 @@ def accredit(pk, *, by, reason, internal_comment="", evidence=Evidence(), expect
     return _move(
         pk,
         S.ACCREDITED,
+        action="accredit",
         by=by,
         reason=reason,
         internal_comment=internal_comment,
@@ -343,6 +368,7 @@ def suspend(pk, *, by, reason, internal_comment="", expected=None):
     return _move(
         pk,
         S.SUSPENDED,
+        action="suspend",
         by=by,
         reason=reason,
         internal_comment=internal_comment,
@@ -357,6 +383,7 @@ def reinstate(pk, *, by, reason, internal_comment="", expected=None):
     return _move(
         pk,
         _resume_from(S.SUSPENDED, _("Only a suspended accreditation can be reinstated.")),
+        action="reinstate",
         by=by,
         reason=reason,
         internal_comment=internal_comment,
@@ -371,6 +398,7 @@ def lapse(pk, *, by=None, reason, expected=None):
     return _move(
         pk,
         S.LAPSED,
+        action="lapse",
         by=by,
         reason=reason,
         expected=expected,
@@ -385,6 +413,7 @@ def renew(pk, *, by, reason, internal_comment="", evidence=Evidence(), expected=
     return _move(
         pk,
         _resume_from(S.LAPSED, _("Only a lapsed accreditation can be renewed; extend it instead.")),
+        action="renew",
         by=by,
         reason=reason,
         internal_comment=internal_comment,
@@ -400,14 +429,26 @@ def renew(pk, *, by, reason, internal_comment="", evidence=Evidence(), expected=
 @transaction.atomic
 def withdraw(pk, *, by, reason, internal_comment="", expected=None):
     return _move(
-        pk, S.WITHDRAWN, by=by, reason=reason, internal_comment=internal_comment, expected=expected
+        pk,
+        S.WITHDRAWN,
+        action="withdraw",
+        by=by,
+        reason=reason,
+        internal_comment=internal_comment,
+        expected=expected,
     )
 
 
 @transaction.atomic
 def retire(pk, *, by, reason, internal_comment="", expected=None):
     return _move(
-        pk, S.RETIRED, by=by, reason=reason, internal_comment=internal_comment, expected=expected
+        pk,
+        S.RETIRED,
+        action="retire",
+        by=by,
+        reason=reason,
+        internal_comment=internal_comment,
+        expected=expected,
     )
 
 
@@ -460,7 +501,15 @@ def _keep_state(
 def extend_validity(pk, *, since: date, by, reason, evidence=Evidence()):
     """A refresher or a delivered mission on ``since`` restarts the validity period from then
     (never shortens it)."""
-    accreditation = Accreditation.objects.select_related("area").get(pk=pk)
+    accreditation = (
+        Accreditation.objects.select_for_update(of=("self",)).select_related("area").get(pk=pk)
+    )
+    if accreditation.state not in HOLDING_STATES:
+        raise IllegalTransition(
+            _("This cannot be done to a %(state)s accreditation.")
+            % {"state": accreditation.get_state_display()}
+        )
+    # Read under the lock: two extensions at once must never shorten the validity.
     until = max(
         filter(None, [accreditation.valid_until, valid_until_from(since, accreditation.area)])
     )
@@ -498,6 +547,12 @@ def record_field_evaluation(pk, *, passed: bool, evaluator, by, comment, mission
         "mission": mission_reference,
         "comment": comment,
     }
+    current = Accreditation.objects.get(pk=pk).state
+    if current != S.PRE_ACCREDITED:
+        raise IllegalTransition(
+            _("A field evaluation is for a pre-accredited expert; this accreditation is %(state)s.")
+            % {"state": S(current).label}
+        )
     if passed:
         return accredit(
             pk,

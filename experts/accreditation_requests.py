@@ -26,6 +26,8 @@ def submit_request(
 
     Side effects: one ExpertDocument (kind supporting) and one AccreditationRequest, pending.
     """
+    if accreditation is not None and accreditation.expert_id != expert.pk:
+        raise transitions.AccreditationError(_("Choose one of your own accreditations."))
     original_name = safe_original_name(upload, default="document.pdf")
     upload.name = "document.pdf"
     document = ExpertDocument.objects.create(
@@ -102,8 +104,10 @@ def approve_request(pk, *, by, reason) -> AccreditationRequest:
         )
     elif request.kind == RequestKind.RENEWAL:
         target = request.accreditation
-        if target is None:
-            raise transitions.AccreditationError(_("This renewal names no accreditation."))
+        if target is None or target.expert_id != request.expert_id:
+            raise transitions.AccreditationError(
+                _("This renewal names no accreditation of this expert.")
+            )
         if target.state == AccreditationState.LAPSED:
             transitions.renew(target.pk, by=by, reason=reason, evidence=evidence)
         else:

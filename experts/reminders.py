@@ -139,7 +139,7 @@ def queue_accreditation_expiry_reminders(*, today: date | None = None) -> int:
     due = (
         Accreditation.objects.holding()
         .filter(valid_until__gte=today, valid_until__lte=today + timedelta(days=max(thresholds)))
-        .exclude(expert__user__password__startswith="!")
+        .filter(expert__in=_reachable_experts())
         .select_related("expert__user", "profile_type", "area")
         .order_by("pk")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import accreditation_views, views
 
 app_name = "experts"
 
@@ -8,7 +8,12 @@ urlpatterns = [
     path("me/profile/", views.profile, name="profile"),
     path("me/profile/confirm/", views.confirm_profile, name="confirm_profile"),
     path("me/profile/<slug:section>/", views.edit_section, name="edit_section"),
-    path("me/accreditations/", views.my_accreditations, name="accreditations"),
+    path("me/accreditations/", accreditation_views.my_accreditations, name="accreditations"),
+    path(
+        "me/accreditations/request/",
+        accreditation_views.accreditation_request,
+        name="accreditation_request",
+    ),
     path("me/missions/", views.my_missions, name="missions"),
     # Files are served through these views only, to the expert and the Secretariat.
     path("files/documents/<int:pk>/", views.download_document, name="document"),

@@ -68,12 +68,6 @@ def confirm_profile(request, *, expert):
 
 
 @expert_required
-def my_accreditations(request, *, expert):
-    # Accreditations arrive with the accreditation issue; the page already exists for the expert.
-    return render(request, "experts/my_accreditations.html", {"expert": expert})
-
-
-@expert_required
 def my_missions(request, *, expert):
     return render(request, "experts/my_missions.html", {"expert": expert})
 

@@ -1,5 +1,6 @@
 from django import template
 
+from ..accreditation import ACTION_LABELS
 from ..enums import AccreditationState
 
 register = template.Library()
@@ -12,3 +13,9 @@ def accreditation_state(value: str) -> str:
         return AccreditationState(value).label
     except ValueError:
         return value
+
+
+@register.filter
+def event_action(action: str) -> str:
+    """An accreditation event's action as a label in the active language (the code if unknown)."""
+    return ACTION_LABELS.get(action, action)

@@ -1,1 +1,0 @@
-"""Admin for accreditations, their history, workshops and the review queue of requests."""
