@@ -7,4 +7,10 @@ class ExpertsConfig(AppConfig):
     verbose_name = _("Experts")
 
     def ready(self):
-        from . import notifications  # noqa: F401 - registers this app's notification kinds
+        from django.db.models.signals import post_delete, post_save
+
+        from . import choices, notifications  # noqa: F401 - registers notification kinds
+
+        for model in choices.REFERENCE_MODELS:
+            post_save.connect(choices.bump_version, sender=model, dispatch_uid=f"choices-{model}")
+            post_delete.connect(choices.bump_version, sender=model, dispatch_uid=f"del-{model}")

@@ -1,12 +1,20 @@
 from django.urls import path
 
+from . import directory_views, workshop_views
 from . import secretariat_views as views
-from . import workshop_views
 
 app_name = "secretariat"
 
 urlpatterns = [
-    path("experts/", views.expert_list, name="expert_list"),
+    # The directory is the Secretariat's list of experts.
+    path("experts/", directory_views.directory_page, name="directory"),
+    path("experts/export/", directory_views.directory_export, name="directory_export"),
+    path("experts/saved-searches/", directory_views.save_search, name="save_search"),
+    path(
+        "experts/saved-searches/<int:pk>/delete/",
+        directory_views.delete_saved_search,
+        name="delete_saved_search",
+    ),
     path("experts/new/", views.register_expert, name="register_expert"),
     path("experts/<int:pk>/", views.expert_detail, name="expert_detail"),
     path("experts/<int:pk>/invite/", views.resend_invitation, name="resend_invitation"),

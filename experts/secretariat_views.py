@@ -1,8 +1,7 @@
 """The Secretariat's pages about experts (the full directory comes with the roster issue)."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,25 +10,9 @@ from ace_portal.accounts.services import invite_user
 
 from . import completeness, services
 from .forms import RegisterExpertForm
-from .models import Accreditation, AccreditationEvent, Expert
+from .models import Accreditation, AccreditationEvent
 from .permissions import get_expert_for_user, secretariat_required
 from .sections import SECTIONS
-
-
-@secretariat_required
-def expert_list(request):
-    query = request.GET.get("q", "").strip()[:200]
-    experts = Expert.objects.select_related("user", "home_administration").order_by(
-        "family_name", "given_names", "pk"
-    )
-    if query:
-        experts = experts.filter(
-            Q(family_name__icontains=query)
-            | Q(given_names__icontains=query)
-            | Q(user__email__icontains=query)
-        )
-    page = Paginator(experts, 50).get_page(request.GET.get("page"))
-    return render(request, "experts/secretariat/expert_list.html", {"page": page, "query": query})
 
 
 @secretariat_required

@@ -9,7 +9,7 @@ from django.utils import timezone
 from ace_portal.accounts.roles import Role
 from ace_portal.accounts.services import invite_user
 
-from . import completeness
+from . import completeness, search
 from .enums import DocumentKind
 from .models import Expert, ExpertDocument
 from .uploads import safe_original_name
@@ -32,10 +32,12 @@ def expert_with_profile():
 
 
 def refresh_completeness(expert: Expert) -> int:
-    """Recompute and store the completeness percentage (one UPDATE)."""
+    """Recompute and store what derives from the profile: the completeness percentage (which it
+    returns) and the directory's search vector. Every profile change ends here."""
     fresh = expert_with_profile().get(pk=expert.pk)
     value = completeness.percent(completeness.assess(fresh))
     Expert.objects.filter(pk=expert.pk).update(completeness=value)
+    search.refresh_search_vectors([expert.pk])
     expert.completeness = value
     return value
 

@@ -17,7 +17,7 @@ def home(request):
     if not request.user.is_authenticated:
         return redirect("account_login")
     if is_secretariat(request.user):
-        return redirect("secretariat:expert_list")
+        return redirect("secretariat:directory")
     if is_expert(request.user):
         return redirect("experts:profile")
     return render(request, "accounts/no_role.html")

@@ -5,6 +5,7 @@ from .accreditation import (
     Workshop,
     WorkshopParticipant,
 )
+from .directory import SavedSearch
 from .profile import (
     Education,
     Expert,
@@ -30,6 +31,7 @@ __all__ = [
     "Language",
     "MemberAdministration",
     "ProfileType",
+    "SavedSearch",
     "Region",
     "ThematicArea",
     "UnavailablePeriod",

@@ -4,6 +4,7 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -93,6 +94,9 @@ class Expert(models.Model):
     consent_version = models.CharField(_("consent version"), max_length=20, blank=True)
     profile_confirmed_at = models.DateTimeField(_("profile last confirmed"), null=True, blank=True)
     completeness = models.PositiveSmallIntegerField(_("completeness (%)"), default=0)
+    # Weighted full-text document (name, work and areas, biography), kept by experts.search;
+    # a tsvector with a GIN index on PostgreSQL, unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
     # Audit
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -112,7 +116,13 @@ class Expert(models.Model):
         verbose_name = _("expert")
         verbose_name_plural = _("experts")
         ordering = ["family_name", "given_names"]
-        indexes = [models.Index(fields=["family_name", "given_names"])]
+        indexes = [
+            # The directory's keyset pagination: by name, and by last update.
+            models.Index(
+                fields=["family_name", "given_names", "id"], name="expert_name_keyset_idx"
+            ),
+            models.Index(fields=["updated_at", "id"], name="expert_updated_keyset_idx"),
+        ]
 
     def __str__(self):
         return self.full_name

@@ -1,0 +1,305 @@
+"""The Secretariat's expert directory: filters in the URL, one queryset, keyset pages.
+
+A page costs a fixed number of queries whatever its size or depth: a capped count, the page's
+rows, and one query each for the page's areas and languages.
+"""
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from . import search
+from .choices import reference_choices
+from .enums import AccreditationState, EmploymentStatus, Gender, Proficiency
+from .forms import DateInput
+from .models import Accreditation, Expert, Expertise, ExpertLanguage, UnavailablePeriod
+
+COUNT_CAP = 1000
+PAGE_SIZES = (10, 25, 50, 100)
+LANGUAGE_ROWS = 3
+
+
+class Sort:
+    NAME = "name"
+    UPDATED = "updated"
+    COMPLETENESS = "completeness"
+    RELEVANCE = "relevance"
+    CHOICES = [
+        (NAME, _("Name")),
+        (UPDATED, _("Last update")),
+        (COMPLETENESS, _("Completeness")),
+        (RELEVANCE, _("Relevance (with a text search)")),
+    ]
+
+
+class DirectoryForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    area = forms.MultipleChoiceField(label=_("Areas of expertise"), required=False)
+    area_mode = forms.ChoiceField(
+        label=_("Match"),
+        required=False,
+        choices=[("all", _("has all of these")), ("any", _("has any of these"))],
+        initial="all",
+        widget=forms.RadioSelect,
+    )
+    profile = forms.MultipleChoiceField(label=_("Accredited as (profile)"), required=False)
+    accreditation_state = forms.MultipleChoiceField(
+        label=_("Accreditation status"), required=False, choices=AccreditationState.choices
+    )
+    region = forms.MultipleChoiceField(label=_("Region"), required=False)
+    administration = forms.MultipleChoiceField(label=_("Member administration"), required=False)
+    language = forms.MultipleChoiceField(label=_("Language"), required=False)
+    level = forms.MultipleChoiceField(
+        label=_("At least"),
+        required=False,
+        choices=[("", "-")] + [(str(v), label) for v, label in Proficiency.choices],
+    )
+    available_from = forms.DateField(label=_("Available from"), required=False, widget=DateInput)
+    available_to = forms.DateField(label=_("Available to"), required=False, widget=DateInput)
+    employment_status = forms.MultipleChoiceField(
+        label=_("Employment status"), required=False, choices=EmploymentStatus.choices
+    )
+    gender = forms.MultipleChoiceField(label=_("Gender"), required=False, choices=Gender.choices)
+    remote_only = forms.ChoiceField(
+        label=_("Remote missions only"),
+        required=False,
+        choices=[("", _("Either")), ("yes", _("Yes")), ("no", _("No"))],
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=Sort.CHOICES)
+    size = forms.TypedChoiceField(
+        label=_("Per page"),
+        required=False,
+        coerce=int,
+        empty_value=25,
+        choices=[(str(n), str(n)) for n in PAGE_SIZES],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = reference_choices()
+        self.fields["area"].choices = choices["areas"]
+        self.fields["profile"].choices = choices["profiles"]
+        self.fields["region"].choices = choices["regions"]
+        self.fields["administration"].choices = choices["members"]
+        self.fields["language"].choices = [("", "-")] + choices["languages"]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("available_from"), cleaned.get("available_to")
+        if start and end and end < start:
+            self.add_error("available_to", _("The end date cannot be before the start date."))
+        if (start is None) != (end is None) and not self.has_error("available_to"):
+            # One date means that single day.
+            cleaned["available_from"] = cleaned["available_to"] = start or end
+        # Languages come as aligned lists (one select for the language, one for the level).
+        languages = self.data.getlist("language") if hasattr(self.data, "getlist") else []
+        levels = self.data.getlist("level") if hasattr(self.data, "getlist") else []
+        cleaned["languages"] = [
+            (code, int(level) if level else Proficiency.A1)
+            for code, level in zip(languages, levels + [""] * len(languages), strict=False)
+            if code
+        ]
+        return cleaned
+
+    def language_rows(self):
+        """(language, level) pairs to show: the chosen ones, then empty rows."""
+        chosen = self.cleaned_data.get("languages", []) if self.is_bound and self.is_valid() else []
+        rows = [(str(code), str(level)) for code, level in chosen]
+        return rows + [("", "")] * max(LANGUAGE_ROWS - len(rows), 1)
+
+
+def filter_experts(criteria: dict):
+    """The experts matching the cleaned criteria of a DirectoryForm (a lazy queryset)."""
+    experts = Expert.objects.all()
+    sort = criteria.get("sort") or (Sort.RELEVANCE if criteria.get("q") else Sort.NAME)
+    experts = search.search(experts, criteria.get("q") or "", rank=sort == Sort.RELEVANCE)
+    areas = [int(pk) for pk in criteria.get("area") or []]
+    if areas and criteria.get("area_mode") == "any":
+        experts = experts.filter(
+            Exists(Expertise.objects.filter(expert=OuterRef("pk"), area__in=areas))
+        )
+    else:
+        for area in areas:
+            experts = experts.filter(
+                Exists(Expertise.objects.filter(expert=OuterRef("pk"), area=area))
+            )
+    states, profiles = criteria.get("accreditation_state"), criteria.get("profile")
+    if states or profiles:
+        held = Accreditation.objects.filter(expert=OuterRef("pk"))
+        held = held.filter(state__in=states) if states else held.live()
+        if profiles:
+            held = held.filter(profile_type__in=profiles)
+        if areas:
+            held = held.filter(area__in=areas)
+        experts = experts.filter(Exists(held))
+    if criteria.get("region"):
+        experts = experts.filter(home_administration__region__in=criteria["region"])
+    if criteria.get("administration"):
+        experts = experts.filter(home_administration__in=criteria["administration"])
+    for code, level in criteria.get("languages") or []:
+        experts = experts.filter(
+            Exists(
+                ExpertLanguage.objects.filter(
+                    expert=OuterRef("pk"), language=code, proficiency__gte=level
+                )
+            )
+        )
+    start, end = criteria.get("available_from"), criteria.get("available_to")
+    if start and end:
+        # Inclusive dates: a period that ends on the first day (or starts on the last) clashes.
+        clash = UnavailablePeriod.objects.filter(
+            expert=OuterRef("pk"), start_date__lte=end, end_date__gte=start
+        )
+        experts = experts.filter(~Exists(clash))
+    if criteria.get("employment_status"):
+        experts = experts.filter(employment_status__in=criteria["employment_status"])
+    if criteria.get("gender"):
+        experts = experts.filter(gender__in=criteria["gender"])
+    if criteria.get("remote_only") in ("yes", "no"):
+        experts = experts.filter(remote_only=criteria["remote_only"] == "yes")
+    return experts, sort
+
+
+# --- Pages ----------------------------------------------------------------------------------------
+
+# Each sort's key: (field, descending). Keyset pages cost the same at any depth; relevance needs
+# every match ranked anyway, so it pages by offset.
+KEYSETS = {
+    Sort.NAME: [("family_name", False), ("given_names", False), ("id", False)],
+    Sort.UPDATED: [("updated_at", True), ("id", True)],
+    Sort.COMPLETENESS: [
+        ("completeness", True),
+        ("family_name", False),
+        ("given_names", False),
+        ("id", False),
+    ],
+}
+ORDERINGS = {
+    Sort.NAME: ["family_name", "given_names", "id"],
+    Sort.UPDATED: ["-updated_at", "-id"],
+    Sort.COMPLETENESS: ["-completeness", "family_name", "given_names", "id"],
+    Sort.RELEVANCE: ["-rank", "id"],
+}
+ROW_FIELDS = [
+    "id",
+    "given_names",
+    "family_name",
+    "position",
+    "completeness",
+    "updated_at",
+    "remote_only",
+    "employment_status",
+    "home_administration__name_en",
+    "home_administration__name_fr",
+    "home_administration__region__code",
+]
+
+
+def encode_cursor(values) -> str:
+    raw = json.dumps([v.isoformat() if hasattr(v, "isoformat") else v for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def after_key(keyset, values) -> Q:
+    """Rows after ``values`` in the keyset's order, written so that the database can start an
+    index range at the first column (the redundant bound) instead of scanning from the top."""
+    values = [
+        Expert._meta.get_field(name).to_python(v)
+        for (name, _), v in zip(keyset, values, strict=True)
+    ]
+    (first, descending), first_value = keyset[0], values[0]
+    bound = Q(**{f"{first}__{'lte' if descending else 'gte'}": first_value})
+    after = Q()
+    for i, (name, desc) in enumerate(keyset):
+        equal = {f"{n}": v for (n, _), v in zip(keyset[:i], values[:i], strict=True)}
+        after |= Q(**equal, **{f"{name}__{'lt' if desc else 'gt'}": values[i]})
+    return bound & after
+
+
+def decode_cursor(token: str, arity: int):
+    """The sort key values after which a page starts, or None for a bad or foreign token."""
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(values, list) or len(values) != arity:
+        return None
+    if not all(isinstance(v, str | int | float) for v in values):
+        return None
+    return values
+
+
+@dataclass
+class Page:
+    rows: list
+    total: int
+    total_capped: bool
+    next_cursor: str | None
+    next_page: int | None
+    previous_page: int | None
+    number: int
+
+
+def page_of(experts, sort: str, *, size: int, after: str = "", number: int = 1) -> Page:
+    """One page of rows (dicts) plus a capped total; rows carry their areas and languages."""
+    total = experts[: COUNT_CAP + 1].count()
+    ordered = experts.order_by(*ORDERINGS[sort])
+    keyset = KEYSETS.get(sort)
+    if keyset:
+        columns = [name for name, _ in keyset]
+        values = decode_cursor(after, len(columns)) if after else None
+        if values:
+            ordered = ordered.filter(after_key(keyset, values))
+        rows = list(ordered.values(*ROW_FIELDS)[: size + 1])
+        more = len(rows) > size
+        rows = rows[:size]
+        next_cursor = encode_cursor([rows[-1][c] for c in columns]) if more and rows else None
+        page = Page(rows, min(total, COUNT_CAP), total > COUNT_CAP, next_cursor, None, None, 1)
+    else:
+        number = max(1, min(number, COUNT_CAP // size + 1))
+        start = (number - 1) * size
+        rows = list(ordered.values(*ROW_FIELDS)[start : start + size + 1])
+        more = len(rows) > size
+        rows = rows[:size]
+        page = Page(
+            rows,
+            min(total, COUNT_CAP),
+            total > COUNT_CAP,
+            None,
+            number + 1 if more else None,
+            number - 1 if number > 1 else None,
+            number,
+        )
+    _attach_profile_summaries(page.rows)
+    return page
+
+
+def _attach_profile_summaries(rows: list) -> None:
+    """Two queries for the whole page: each row's areas of expertise and languages."""
+    by_pk = {row["id"]: row for row in rows}
+    for row in rows:
+        row["areas"], row["languages"] = [], []
+    if not by_pk:
+        return
+    for expert_id, en, fr, years in Expertise.objects.filter(expert__in=by_pk).values_list(
+        "expert_id", "area__name_en", "area__name_fr", "years"
+    ):
+        by_pk[expert_id]["areas"].append({"name_en": en, "name_fr": fr, "years": years})
+    for expert_id, code, level in ExpertLanguage.objects.filter(expert__in=by_pk).values_list(
+        "expert_id", "language__code", "proficiency"
+    ):
+        by_pk[expert_id]["languages"].append(
+            {"code": code, "level": Proficiency(level).label.split(" ")[0]}
+        )
+
+
+def today() -> date:
+    from django.utils import timezone
+
+    return timezone.localdate()

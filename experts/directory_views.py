@@ -1,0 +1,105 @@
+"""The Secretariat's directory of experts, its exports and saved searches. Thin views: the
+filtering lives in experts.directory, the files in experts.export."""
+
+from django.contrib import messages
+from django.db import IntegrityError
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import directory, export
+from .directory import DirectoryForm
+from .models import SavedSearch
+from .permissions import secretariat_required
+
+# Parameters that move through pages or pick a file, not filters.
+NOT_FILTERS = {"after", "page", "format", "sensitive"}
+
+
+def _filters_query(request) -> str:
+    query = request.GET.copy()
+    for key in NOT_FILTERS:
+        query.pop(key, None)
+    return query.urlencode()
+
+
+def _criteria(request):
+    form = DirectoryForm(request.GET or None)
+    criteria = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return form, criteria
+
+
+@secretariat_required
+def directory_page(request):
+    form, criteria = _criteria(request)
+    experts, sort = directory.filter_experts(criteria)
+    try:
+        number = int(request.GET.get("page", 1))
+    except ValueError:
+        number = 1
+    page = directory.page_of(
+        experts,
+        sort,
+        size=criteria.get("size") or 25,
+        after=request.GET.get("after", "")[:500],
+        number=number,
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "filters_query": _filters_query(request),
+        "saved_searches": SavedSearch.objects.filter(owner=request.user),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "experts/secretariat/directory.html#results", context)
+    return render(request, "experts/secretariat/directory.html", context)
+
+
+@secretariat_required
+def directory_export(request):
+    form, criteria = _criteria(request)
+    experts, _sort = directory.filter_experts(criteria)
+    sensitive = request.GET.get("sensitive") == "1"
+    stamp = timezone.localdate().isoformat()
+    if request.GET.get("format") == "xlsx":
+        return FileResponse(
+            export.xlsx_file(experts, sensitive=sensitive),
+            as_attachment=True,
+            filename=f"experts-{stamp}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response = StreamingHttpResponse(
+        export.csv_rows(experts, sensitive=sensitive), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="experts-{stamp}.csv"'
+    return response
+
+
+@require_POST
+@secretariat_required
+def save_search(request):
+    name = request.POST.get("name", "").strip()[:100]
+    query = request.POST.get("query", "")[:2000]
+    if not name:
+        messages.error(request, _("Give the search a name to save it."))
+    else:
+        try:
+            SavedSearch.objects.create(owner=request.user, name=name, query=query)
+            messages.success(request, _("Search saved as “%(name)s”.") % {"name": name})
+        except IntegrityError:
+            messages.error(
+                request, _("You already have a saved search called “%(name)s”.") % {"name": name}
+            )
+    return redirect(reverse("secretariat:directory") + ("?" + query if query else ""))
+
+
+@require_POST
+@secretariat_required
+def delete_saved_search(request, pk):
+    saved = get_object_or_404(SavedSearch, pk=pk, owner=request.user)
+    saved.delete()
+    messages.success(request, _("Saved search “%(name)s” deleted.") % {"name": saved.name})
+    return redirect("secretariat:directory")
