@@ -7,10 +7,12 @@ rows, and one query each for the page's areas and languages.
 import base64
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import search
@@ -97,8 +99,10 @@ class DirectoryForm(forms.Form):
             # One date means that single day.
             cleaned["available_from"] = cleaned["available_to"] = start or end
         # Languages come as aligned lists (one select for the language, one for the level).
-        languages = self.data.getlist("language") if hasattr(self.data, "getlist") else []
-        levels = self.data.getlist("level") if hasattr(self.data, "getlist") else []
+        # Read the validated lists (they keep order and empty rows), never the raw data: an
+        # unknown level is then a field error, not a crash.
+        languages = cleaned.get("language") or []
+        levels = cleaned.get("level") or []
         cleaned["languages"] = [
             (code, int(level) if level else Proficiency.A1)
             for code, level in zip(languages, levels + [""] * len(languages), strict=False)
@@ -116,7 +120,10 @@ class DirectoryForm(forms.Form):
 def filter_experts(criteria: dict):
     """The experts matching the cleaned criteria of a DirectoryForm (a lazy queryset)."""
     experts = Expert.objects.all()
-    sort = criteria.get("sort") or (Sort.RELEVANCE if criteria.get("q") else Sort.NAME)
+    text = (criteria.get("q") or "").strip()
+    sort = criteria.get("sort") or (Sort.RELEVANCE if text else Sort.NAME)
+    if sort == Sort.RELEVANCE and not text:
+        sort = Sort.NAME  # nothing to rank by
     experts = search.search(experts, criteria.get("q") or "", rank=sort == Sort.RELEVANCE)
     areas = [int(pk) for pk in criteria.get("area") or []]
     if areas and criteria.get("area_mode") == "any":
@@ -206,12 +213,9 @@ def encode_cursor(values) -> str:
 
 
 def after_key(keyset, values) -> Q:
-    """Rows after ``values`` in the keyset's order, written so that the database can start an
-    index range at the first column (the redundant bound) instead of scanning from the top."""
-    values = [
-        Expert._meta.get_field(name).to_python(v)
-        for (name, _), v in zip(keyset, values, strict=True)
-    ]
+    """Rows after ``values`` (field values, see decode_cursor) in the keyset's order, written
+    so that the database can start an index range at the first column (the redundant bound)
+    instead of scanning from the top."""
     (first, descending), first_value = keyset[0], values[0]
     bound = Q(**{f"{first}__{'lte' if descending else 'gte'}": first_value})
     after = Q()
@@ -221,17 +225,30 @@ def after_key(keyset, values) -> Q:
     return bound & after
 
 
-def decode_cursor(token: str, arity: int):
-    """The sort key values after which a page starts, or None for a bad or foreign token."""
+def decode_cursor(token: str, keyset):
+    """The keyset's field values after which a page starts, or None for a bad, foreign or
+    tampered token (the page then starts at the top: a cursor never causes an error)."""
     try:
         padded = token + "=" * (-len(token) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
     except (ValueError, UnicodeDecodeError):
         return None
-    if not isinstance(values, list) or len(values) != arity:
+    if not isinstance(values, list) or len(values) != len(keyset):
         return None
     if not all(isinstance(v, str | int | float) for v in values):
         return None
+    try:
+        values = [
+            Expert._meta.get_field(name).to_python(v)
+            for (name, _), v in zip(keyset, values, strict=True)
+        ]
+    except (ValidationError, ValueError, TypeError, OverflowError):
+        return None  # e.g. an id that is no number, an infinite float, a date that is no date
+    for value in values:
+        if value is None or (isinstance(value, str) and "\x00" in value):
+            return None  # PostgreSQL text cannot hold NUL
+        if isinstance(value, datetime) and timezone.is_naive(value):
+            return None  # the portal's own cursors carry their offset
     return values
 
 
@@ -253,7 +270,7 @@ def page_of(experts, sort: str, *, size: int, after: str = "", number: int = 1) 
     keyset = KEYSETS.get(sort)
     if keyset:
         columns = [name for name, _ in keyset]
-        values = decode_cursor(after, len(columns)) if after else None
+        values = decode_cursor(after, keyset) if after else None
         if values:
             ordered = ordered.filter(after_key(keyset, values))
         rows = list(ordered.values(*ROW_FIELDS)[: size + 1])
@@ -300,6 +317,4 @@ def _attach_profile_summaries(rows: list) -> None:
 
 
 def today() -> date:
-    from django.utils import timezone
-
     return timezone.localdate()

@@ -2,7 +2,7 @@
 filtering lives in experts.directory, the files in experts.export."""
 
 from django.contrib import messages
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -61,6 +61,10 @@ def directory_page(request):
 @secretariat_required
 def directory_export(request):
     form, criteria = _criteria(request)
+    if form.is_bound and not form.is_valid():
+        # Never export the whole roster for filters that did not apply: back to the page,
+        # which shows what is wrong.
+        return redirect(reverse("secretariat:directory") + "?" + _filters_query(request))
     experts, _sort = directory.filter_experts(criteria)
     sensitive = request.GET.get("sensitive") == "1"
     stamp = timezone.localdate().isoformat()
@@ -87,7 +91,8 @@ def save_search(request):
         messages.error(request, _("Give the search a name to save it."))
     else:
         try:
-            SavedSearch.objects.create(owner=request.user, name=name, query=query)
+            with transaction.atomic():  # a savepoint: a taken name must not spoil a transaction
+                SavedSearch.objects.create(owner=request.user, name=name, query=query)
             messages.success(request, _("Search saved as “%(name)s”.") % {"name": name})
         except IntegrityError:
             messages.error(

@@ -6,6 +6,7 @@ import tempfile
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .enums import EmploymentStatus, Gender
 
@@ -79,13 +80,17 @@ def csv_rows(queryset, *, sensitive: bool):
 
 
 def xlsx_file(queryset, *, sensitive: bool):
-    """An XLSX workbook in a temporary file (openpyxl's write-only mode keeps memory flat)."""
+    """An XLSX workbook in a temporary file (openpyxl's write-only mode keeps memory flat).
+    Control characters XML cannot hold (a vertical tab pasted from a word processor) are
+    dropped: openpyxl would refuse the whole file."""
     cols = columns(sensitive=sensitive)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Experts"))
     sheet.append([str(header) for header, _getter in cols])
     for expert in _experts(queryset):
-        sheet.append([neutralise(getter(expert)) for _header, getter in cols])
+        sheet.append(
+            [ILLEGAL_CHARACTERS_RE.sub("", neutralise(getter(expert))) for _header, getter in cols]
+        )
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the FileResponse streaming it
     workbook.save(handle)
     handle.seek(0)

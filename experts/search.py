@@ -8,7 +8,7 @@ configuration: names and an English/French mix do not stem well.
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import CharField, F, Func, Q, Value
+from django.db.models import CharField, F, FloatField, Func, Q, Value
 
 REFRESH_SQL = """
 UPDATE experts_expert AS e SET search_vector =
@@ -62,7 +62,9 @@ def search(queryset, text: str, *, rank: bool):
                 | Q(position__icontains=word)
                 | Q(biography__icontains=word)
             )
-        return queryset.filter(words)
+        queryset = queryset.filter(words)
+        # No ranking here, but the relevance sort still needs a rank to order by.
+        return queryset.annotate(rank=Value(0.0, output_field=FloatField())) if rank else queryset
     query = text_query(text)
     queryset = queryset.filter(search_vector=query)
     if rank:

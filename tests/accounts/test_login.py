@@ -84,13 +84,13 @@ def test_login_staff_with_totp_requires_second_step(client, officer, current_tot
     assert response.url == reverse("mfa_authenticate")
     # Not signed in yet: the Secretariat pages still send to the login page.
     assert signed_in_user_id(client) is None
-    assert client.get(reverse("secretariat:expert_list")).status_code == 302
+    assert client.get(reverse("secretariat:directory")).status_code == 302
 
     assert client.get(reverse("mfa_authenticate")).status_code == 200
     response = client.post(reverse("mfa_authenticate"), {"code": current_totp_code()})
     assert response.status_code == 302
     assert signed_in_user_id(client) == str(officer.pk)
-    assert client.get(reverse("secretariat:expert_list")).status_code == 200
+    assert client.get(reverse("secretariat:directory")).status_code == 200
 
 
 def test_login_staff_wrong_totp_code_refused(client, officer, current_totp_code):

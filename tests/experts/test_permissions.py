@@ -25,7 +25,8 @@ EXPERT_PAGE_IDS = [kwargs.get("section", name) for name, kwargs in EXPERT_PAGES]
 
 # The Secretariat's pages, reached with GET; ``pk`` is filled with Alice's id.
 SECRETARIAT_PAGES = [
-    ("secretariat:expert_list", False),
+    ("secretariat:directory", False),
+    ("secretariat:directory_export", False),
     ("secretariat:register_expert", False),
     ("secretariat:expert_detail", True),
 ]
@@ -213,11 +214,11 @@ def test_resend_invitation_get_not_allowed(client, officer, alice):
     assert response.status_code == 405
 
 
-def test_home_officer_redirected_to_expert_list(client, officer):
+def test_home_officer_redirected_to_directory(client, officer):
     client.force_login(officer)
     response = client.get(reverse("home"))
     assert response.status_code == 302
-    assert response.url == reverse("secretariat:expert_list")
+    assert response.url == reverse("secretariat:directory")
 
 
 def test_home_user_without_role_sees_welcome_page(client):
@@ -284,7 +285,7 @@ def test_mfa_activation_page_officer_without_totp_can_set_up_totp(client, office
 
 def test_staff_pages_officer_with_totp_not_redirected(client, officer):
     client.force_login(officer)
-    response = client.get(reverse("secretariat:expert_list"))
+    response = client.get(reverse("secretariat:directory"))
     assert response.status_code == 200
 
 

@@ -156,7 +156,7 @@ def test_workshop_detail_of_unknown_workshop_is_not_found(officer_client):
 def test_workshops_link_in_navigation_for_the_secretariat_only(client, officer, alice):
     link = reverse("secretariat:workshop_list")
     client.force_login(officer)
-    assert link in client.get(reverse("secretariat:expert_list")).text
+    assert link in client.get(reverse("secretariat:directory")).text
     client.force_login(alice.user)
     assert link not in client.get(reverse("experts:profile")).text
     client.logout()
