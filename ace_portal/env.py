@@ -60,3 +60,17 @@ def database_from_url(url: str) -> dict:
         "PORT": str(parts.port or ""),
         "OPTIONS": options,
     }
+
+
+def env_int_list(name: str, default: str) -> list[int]:
+    """Comma-separated whole numbers; an empty value keeps the default."""
+    raw = os.environ.get(name, "").strip() or default
+    try:
+        values = [int(item) for item in raw.split(",") if item.strip()]
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be whole numbers separated by commas, not {raw!r}."
+        ) from None
+    if not values:
+        raise ImproperlyConfigured(f"{name} must list at least one number.")
+    return values

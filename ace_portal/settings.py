@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from .env import database_from_url, env_bool, env_int, env_list, env_str
+from .env import database_from_url, env_bool, env_int, env_int_list, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -253,9 +253,7 @@ PROFILE_CONFIRMATION_MONTHS = env_int("ACE_PROFILE_CONFIRMATION_MONTHS", 12)
 PASSPORT_WARNING_MONTHS = env_int("ACE_PASSPORT_WARNING_MONTHS", 6)
 # Accreditation: years of validity (a thematic area may set its own), and reminder days.
 ACCREDITATION_VALIDITY_YEARS = env_int("ACE_ACCREDITATION_VALIDITY_YEARS", 3)
-ACCREDITATION_REMINDER_DAYS = [
-    int(day) for day in env_list("ACE_ACCREDITATION_REMINDER_DAYS", "90,30,7")
-]
+ACCREDITATION_REMINDER_DAYS = env_int_list("ACE_ACCREDITATION_REMINDER_DAYS", "90,30,7")
 
 # Security. The CSP holds everywhere: no inline script or style anywhere in the templates.
 SECURE_CSP = {

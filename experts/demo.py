@@ -6,6 +6,7 @@ judged against today (passport validity, absences, profile confirmation) is plac
 the day of the run. Names are random combinations from per-culture lists: nobody is real.
 
 Rows are written with ``bulk_create`` one batch at a time, so memory stays flat at any size.
+Accreditations, their histories, workshops and requests come from ``demo_accreditation``.
 """
 
 import json
@@ -26,7 +27,7 @@ from django_countries import countries
 
 from ace_portal.accounts.roles import Role
 
-from . import completeness
+from . import completeness, demo_accreditation
 from .enums import EmploymentStatus, Gender, MissionLength, Proficiency
 from .models import (
     Education,
@@ -172,7 +173,16 @@ AREA_PROFILES = {
     "revenue-package": ("Revenue Management Directorate", "revenue collection analysis"),
     "customs-laboratories": ("Customs Laboratory", "laboratory analysis for classification"),
 }
-POPULAR_AREAS = {"risk-management": 4, "aeo-safe": 3, "post-clearance-audit": 3}
+# The busiest technical areas, and the flagship areas of the accreditation programme.
+POPULAR_AREAS = {
+    "risk-management": 4,
+    "aeo-safe": 3,
+    "post-clearance-audit": 3,
+    "diagnostics-pmm": 2,
+    "modernization-strategic-planning": 2,
+    "trade-facilitation-agreement": 2,
+    "leadership-management": 2,
+}
 RANKS = [
     "Head of {unit}",
     "Deputy Head of {unit}",
@@ -552,20 +562,29 @@ def save_batch(drafts: list[Draft], expert_group) -> None:
 
 
 @transaction.atomic
-def create_pool(count: int, *, seed: int, batch_size: int = BATCH_SIZE, progress=None) -> int:
-    """Create ``count`` fictitious experts, all or none; returns how many were created.
+def create_pool(
+    count: int, *, seed: int, batch_size: int = BATCH_SIZE, progress=None, officers=(None, None)
+) -> dict:
+    """Create ``count`` fictitious experts with their accreditations, all or none.
 
-    Each batch is generated, written and dropped before the next, so memory stays flat.
+    ``officers`` (a Secretariat officer, a reviewer) are recorded as who made the accreditation
+    changes. Each batch is generated, written and dropped before the next, so memory stays flat.
+    Returns how many rows of each kind were created (experts, accreditations, events, ...).
     """
     reference = Reference()
-    generator = PoolGenerator(reference, seed=seed, today=timezone.localdate())
+    today = timezone.localdate()
+    generator = PoolGenerator(reference, seed=seed, today=today)
+    accreditations = demo_accreditation.AccreditationGenerator(
+        seed=seed, today=today, officers=officers
+    )
     for start in range(0, count, batch_size):
         drafts = [generator.draft(i) for i in range(start, min(count, start + batch_size))]
         save_batch(drafts, reference.expert_group)
+        accreditations.add_batch(drafts)
         reset_queries()  # with DEBUG on, the logged INSERTs would grow memory batch after batch
         if progress:
             progress(start + len(drafts))
-    return count
+    return {"experts": count, **accreditations.counts}
 
 
 def delete_in_chunks(queryset, chunk=5000) -> int:
@@ -581,6 +600,8 @@ def delete_pool() -> int:
     """Delete the pool's experts, their rows and their accounts; returns how many experts."""
     experts = Expert.objects.filter(user__in=pool_users())
     with transaction.atomic():
+        # Empties the whole accreditation history too (PostgreSQL refuses to delete from it).
+        demo_accreditation.delete_accreditations(experts)
         # One DELETE per table first, so the per-chunk cascade below finds nothing left to do.
         for model in (ExpertLanguage, Expertise, Education, WorkExperience, UnavailablePeriod):
             model.objects.filter(expert__in=experts).delete()

@@ -181,3 +181,17 @@ def test_pages_have_no_inline_script_or_style(client, alice):
         assert "<script>" not in text
         assert " style=" not in text
         assert "<style" not in text
+
+
+def test_env_int_list_reads_numbers_and_keeps_the_default_when_empty(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from ace_portal.env import env_int_list
+
+    monkeypatch.setenv("ACE_TEST_DAYS", "60, 14")
+    assert env_int_list("ACE_TEST_DAYS", "90,30,7") == [60, 14]
+    monkeypatch.setenv("ACE_TEST_DAYS", "")
+    assert env_int_list("ACE_TEST_DAYS", "90,30,7") == [90, 30, 7]
+    monkeypatch.setenv("ACE_TEST_DAYS", "9x")
+    with pytest.raises(ImproperlyConfigured, match="ACE_TEST_DAYS"):
+        env_int_list("ACE_TEST_DAYS", "90,30,7")

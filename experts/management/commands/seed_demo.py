@@ -2,12 +2,16 @@
 
     manage.py seed_demo [--experts N] [--seed S] [--reset]
 
-The pool (users at ``@customs.example``) is created once: running the command again keeps it
-and only refreshes the demo accounts; ``--reset`` deletes the pool and the demo accounts first.
+The pool (users at ``@customs.example``) is created once, with its accreditations, their
+histories, past and upcoming workshops and a few pending requests: running the command again keeps
+it and only refreshes the demo accounts; ``--reset`` deletes the pool and the demo accounts first,
+and empties the whole accreditation history table (all events, not only the demo's: on PostgreSQL
+the append-only trigger lets nothing but TRUNCATE remove them).
 The demo accounts share the password ``demo-password-2026`` and the staff accounts use fixed,
 published TOTP secrets. They are for local demos only.
 """
 
+import contextlib
 import io
 import time
 from dataclasses import dataclass
@@ -23,17 +27,19 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
 from ace_portal.accounts.roles import Role
-from experts import demo, services
-from experts.enums import Gender, Proficiency
+from experts import demo, demo_accreditation, services
+from experts.enums import AccreditationState, Gender, Proficiency
 from experts.models import (
     Education,
     Expert,
+    ExpertDocument,
     Expertise,
     ExpertLanguage,
     Language,
@@ -81,13 +87,23 @@ DEMO_ACCOUNTS = [
 
 
 class Command(BaseCommand):
-    help = "Create a fictitious, deterministic pool of experts and the demo accounts."
+    help = (
+        "Create a fictitious, deterministic pool of experts (with accreditations, workshops and "
+        "pending requests) and the demo accounts. Accreditation dates are placed relative to "
+        "today, so a seed gives the same pool on the same day."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--experts", type=int, default=300, help="pool size (default 300)")
         parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
         parser.add_argument(
-            "--reset", action="store_true", help="delete the pool and demo accounts first"
+            "--reset",
+            action="store_true",
+            help=(
+                "delete the pool and demo accounts first. This also empties the WHOLE "
+                "accreditation history (every event, not only the demo's): on PostgreSQL the "
+                "history is append-only and only TRUNCATE can empty it. Demo databases only."
+            ),
         )
 
     def handle(self, *, experts, seed, reset, verbosity, **options):
@@ -101,29 +117,48 @@ class Command(BaseCommand):
         if reset:
             self.reset()
         logins = [self.ensure_account(account) for account in DEMO_ACCOUNTS]
+        # Who the demo histories say made each change: the Secretariat officer ran the cycles,
+        # the admin reviewed the rest.
+        users = get_user_model().objects
+        officers = (
+            users.get(email=f"secretariat@{DEMO_EMAIL_DOMAIN}"),
+            users.get(email=f"admin@{DEMO_EMAIL_DOMAIN}"),
+        )
         existing = demo.pool_users().count()
         if existing:
             self.stdout.write(
                 f"The pool already has {existing} experts; kept (pass --reset to rebuild it)."
             )
         elif experts:
-            self.create_pool(experts, seed=seed, verbosity=verbosity)
+            self.create_pool(experts, seed=seed, verbosity=verbosity, officers=officers)
+        self.ensure_demo_accreditations(officers)
         self.print_logins(logins)
 
     def reset(self):
         demo_users = get_user_model().objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
+        demo_experts = Expert.objects.filter(user__in=demo_users)
         try:
             with transaction.atomic():
-                Expert.objects.filter(user__in=demo_users).delete()
+                files = stored_files(demo_experts) + stored_files(
+                    Expert.objects.filter(user__in=demo.pool_users())
+                )
+                # First, as events and workshops refer to the demo staff accounts. This
+                # empties the whole accreditation history (see --help).
+                demo_accreditation.delete_accreditations(demo_experts)
+                demo_experts.delete()
                 demo_users.delete()
-            deleted = demo.delete_pool()
+                deleted = demo.delete_pool()
+                transaction.on_commit(lambda: remove_files(files))
         except ProtectedError as error:
             raise CommandError(
                 f"Cannot reset: other rows still refer to demo experts ({error.args[0]})"
             ) from error
-        self.stdout.write(f"Deleted {deleted} pool experts and the demo accounts.")
+        self.stdout.write(
+            f"Deleted {deleted} pool experts, the demo accounts, their accreditations and the "
+            "accreditation history."
+        )
 
-    def create_pool(self, count, *, seed, verbosity):
+    def create_pool(self, count, *, seed, verbosity, officers):
         started = time.monotonic()
 
         def progress(done):
@@ -131,12 +166,35 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {done}/{count} experts ({time.monotonic() - started:.1f} s)")
 
         try:
-            demo.create_pool(count, seed=seed, progress=progress)
+            created = demo.create_pool(count, seed=seed, progress=progress, officers=officers)
         except LookupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
             self.style.SUCCESS(f"Created {count} experts in {time.monotonic() - started:.1f} s.")
         )
+        states = ", ".join(
+            f"{created.get(f'state:{state}', 0)} {state.label.lower()}"
+            for state in AccreditationState
+        )
+        self.stdout.write(
+            f"  {created.get('accreditations', 0)} accreditations ({states}); "
+            f"{created.get('events', 0)} history events; {created.get('workshops', 0)} workshops "
+            f"with {created.get('participants', 0)} participants; "
+            f"{created.get('requests', 0)} pending requests."
+        )
+
+    def ensure_demo_accreditations(self, officers):
+        """The demo experts' accreditations, created once (when they have none and no request)."""
+        today = timezone.localdate()
+        for account in DEMO_ACCOUNTS:
+            expert = Expert.objects.filter(user__email=account.email).first()
+            if account.role != Role.EXPERT or expert is None:
+                continue
+            if expert.accreditations.exists() or expert.accreditation_requests.exists():
+                continue
+            demo_accreditation.demo_account_accreditations(
+                expert, full=account.email.startswith("expert@"), today=today, officers=officers
+            )
 
     @transaction.atomic
     def ensure_account(self, account: DemoAccount) -> dict:
@@ -301,6 +359,19 @@ def build_demo_profile(user, *, full: bool) -> Expert:
     )
     services.refresh_completeness(expert)
     return expert
+
+
+def stored_files(experts) -> list[str]:
+    """The stored names of these experts' uploads (documents and photos)."""
+    names = list(ExpertDocument.objects.filter(expert__in=experts).values_list("file", flat=True))
+    return names + list(experts.exclude(photo="").values_list("photo", flat=True))
+
+
+def remove_files(names) -> None:
+    """Delete files whose rows are gone (a bulk delete leaves the files behind)."""
+    for name in names:
+        with contextlib.suppress(OSError):
+            default_storage.delete(name)
 
 
 def demo_photo(colour) -> bytes:
