@@ -44,7 +44,9 @@ def refresh_search_vectors(pks=None) -> None:
 
 def text_query(text: str):
     """The tsquery for what a person typed: web-search syntax ("quoted phrase", -not, or)."""
-    unaccented = Func(Value(text), function="unaccent", output_field=CharField())
+    # search_unaccent (migration 0011) is unaccent declared IMMUTABLE, so that PostgreSQL builds
+    # the tsquery once when planning instead of once per row it filters or ranks.
+    unaccented = Func(Value(text), function="search_unaccent", output_field=CharField())
     return SearchQuery(unaccented, search_type="websearch", config="simple")
 
 

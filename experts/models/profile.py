@@ -181,6 +181,8 @@ class Expertise(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["expert", "area"], name="one_entry_per_area")
         ]
+        # The directory's area filters: "experts with area X" as an index-only scan.
+        indexes = [models.Index(fields=["area", "expert"], name="expertise_area_expert_idx")]
 
     def __str__(self):
         return str(self.area)
