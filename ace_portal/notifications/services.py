@@ -119,17 +119,20 @@ def _insert_unless_duplicate(row: Notification) -> bool:
 
 
 def dispatch(pks: list[int]) -> int:
-    """Hand notifications to the broker. A broker that is down loses nothing: the rows stay
-    pending and the sweep dispatches them again. Returns how many were handed over."""
-    from .tasks import deliver_notification
+    """Hand notifications to the broker in batches (one job per NOTIFICATIONS_DISPATCH_BATCH).
+    A broker that is down loses nothing: the rows stay pending and the sweep dispatches them
+    again. Returns how many were handed over."""
+    from .tasks import deliver_notifications
 
+    size = settings.NOTIFICATIONS_DISPATCH_BATCH
     handed = 0
-    for pk in pks:
+    for start in range(0, len(pks), size):
+        chunk = list(pks[start : start + size])
         try:
-            deliver_notification.apply_async((pk,), retry=False)
-            handed += 1
-        except Exception:  # the broker is unreachable: the sweep will come back for it
-            logger.warning("Could not dispatch notification %s; the sweep will retry.", pk)
+            deliver_notifications.apply_async((chunk,), retry=False)
+            handed += len(chunk)
+        except Exception:  # the broker is unreachable: the sweep will come back for them
+            logger.warning("Could not dispatch %d notifications; the sweep will retry.", len(pks))
             break
     return handed
 
