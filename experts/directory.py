@@ -176,6 +176,10 @@ class DirectoryForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("area_mode"):
+            # A bound form ignores initial values: show the "all" the search applies.
+            self.data = self.data.copy()
+            self.data["area_mode"] = "all"
         choices = reference_choices()
         self.fields["area"].choices = choices["areas"]
         self.fields["profile"].choices = choices["profiles"]
