@@ -319,8 +319,6 @@ def not_retain(pk, *, by, reason, internal_comment="", evidence=Evidence(), expe
 @transaction.atomic
 def pre_accredit(pk, *, by, reason, internal_comment="", evidence=Evidence(), expected=None):
     """Passed the accreditation workshop (phase 2)."""
-    accreditation = Accreditation.objects.select_related("area").get(pk=pk)
-    today = timezone.localdate()
     return _move(
         pk,
         S.PRE_ACCREDITED,
@@ -330,15 +328,13 @@ def pre_accredit(pk, *, by, reason, internal_comment="", evidence=Evidence(), ex
         internal_comment=internal_comment,
         evidence=evidence,
         expected=expected,
-        changes={"granted_on": today, "valid_until": valid_until_from(today, accreditation.area)},
+        changes=_granted_today,
     )
 
 
 @transaction.atomic
 def accredit(pk, *, by, reason, internal_comment="", evidence=Evidence(), expected=None):
     """Passed the field evaluation (phase 3): fully accredited, validity starts today."""
-    accreditation = Accreditation.objects.select_related("area").get(pk=pk)
-    today = timezone.localdate()
     return _move(
         pk,
         S.ACCREDITED,
@@ -348,8 +344,14 @@ def accredit(pk, *, by, reason, internal_comment="", evidence=Evidence(), expect
         internal_comment=internal_comment,
         evidence=evidence,
         expected=expected,
-        changes={"granted_on": today, "valid_until": valid_until_from(today, accreditation.area)},
+        changes=_granted_today,
     )
+
+
+def _granted_today(accreditation) -> dict:
+    """Granted today, valid for the area's period from today (read from the locked row)."""
+    today = timezone.localdate()
+    return {"granted_on": today, "valid_until": valid_until_from(today, accreditation.area)}
 
 
 def _resume_from(state, message):

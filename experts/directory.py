@@ -7,7 +7,7 @@ rows, and one query each for the page's areas and languages.
 import base64
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from html import escape
 
 from django import forms
@@ -445,7 +445,3 @@ def _attach_profile_summaries(rows: list) -> None:
         row["languages_text"] = ", ".join(
             f"{lang['code'].upper()} {lang['level']}" for lang in row["languages"]
         )
-
-
-def today() -> date:
-    return timezone.localdate()
