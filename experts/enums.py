@@ -123,3 +123,21 @@ class RequestState(models.TextChoices):
     PENDING = "pending", _("Waiting for a decision")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+
+
+class ImportState(models.TextChoices):
+    CHECKING = "checking", _("Checking the file")
+    READY = "ready", _("Ready to confirm")
+    INVALID = "invalid", _("File refused")
+    APPLYING = "applying", _("Applying")
+    APPLIED = "applied", _("Applied")
+    FAILED = "failed", _("Failed, nothing written")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ImportRowAction(models.TextChoices):
+    CREATE = "create", _("Create")
+    UPDATE = "update", _("Update")
+    UNCHANGED = "unchanged", _("No change")
+    DUPLICATE = "duplicate", _("Possible duplicate")
+    REJECT = "reject", _("Rejected")

@@ -1,5 +1,6 @@
 """Forms of the expert's profile, one per section; they validate input and nothing else."""
 
+import copy
 from datetime import date
 
 from django import forms
@@ -252,9 +253,49 @@ class RegisterExpertForm(forms.Form):
         label=_("Language for emails and pages"),
         choices=settings.LANGUAGES,
     )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Optional; helps to recognise a person already on the roster."),
+    )
     send_invitation = forms.BooleanField(
         label=_("Email an activation link now"), required=False, initial=True
     )
+    not_a_duplicate = forms.BooleanField(
+        label=_("I checked: this is a different person from the experts listed above"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.possible_duplicates = []
+        if not self.data.get("not_a_duplicate"):
+            # Offered only once a possible duplicate has been shown (see clean()).
+            del self.fields["not_a_duplicate"]
+
+    def clean(self):
+        from .duplicates import similar_experts
+
+        data = super().clean()
+        if self.errors or self.data.get("not_a_duplicate"):
+            return data
+        self.possible_duplicates = similar_experts(
+            given_names=data["given_names"],
+            family_name=data["family_name"],
+            administration_id=data["home_administration"].pk,
+            date_of_birth=data.get("date_of_birth"),
+        )
+        if self.possible_duplicates:
+            self.fields["not_a_duplicate"] = copy.deepcopy(self.base_fields["not_a_duplicate"])
+            raise forms.ValidationError(
+                _(
+                    "An expert with a very similar name is already registered for this "
+                    "administration. Open the record to check, or confirm below that this is "
+                    "a different person."
+                )
+            )
+        return data
 
     def clean_email(self):
         from django.contrib.auth import get_user_model

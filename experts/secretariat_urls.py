@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import directory_views, workshop_views
+from . import cv_views, directory_views, import_views, merge_views, workshop_views
 from . import secretariat_views as views
 
 app_name = "secretariat"
@@ -16,8 +16,15 @@ urlpatterns = [
         name="delete_saved_search",
     ),
     path("experts/new/", views.register_expert, name="register_expert"),
+    path("experts/import/", import_views.import_start, name="import_start"),
+    path("experts/import/template.csv", import_views.import_template, name="import_template"),
+    path("experts/import/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("experts/import/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
+    path("experts/import/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("experts/import/<int:pk>/cancel/", import_views.import_cancel, name="import_cancel"),
     path("experts/<int:pk>/", views.expert_detail, name="expert_detail"),
     path("experts/<int:pk>/invite/", views.resend_invitation, name="resend_invitation"),
+    path("experts/<int:pk>/merge/", merge_views.merge_expert, name="merge_expert"),
     path("workshops/", workshop_views.workshop_list, name="workshop_list"),
     path("workshops/new/", workshop_views.workshop_create, name="workshop_create"),
     path("workshops/<int:pk>/", workshop_views.workshop_detail, name="workshop_detail"),
@@ -27,4 +34,6 @@ urlpatterns = [
         name="workshop_add_candidate",
     ),
     path("workshops/<int:pk>/outcomes/", workshop_views.record_outcomes, name="workshop_outcomes"),
+    path("experts/<int:pk>/cv/", cv_views.expert_cv, name="expert_cv"),
+    path("experts/<int:pk>/cv.pdf", cv_views.expert_cv_pdf, name="expert_cv_pdf"),
 ]

@@ -57,6 +57,7 @@ def register_expert(request):
             family_name=data["family_name"],
             home_administration=data["home_administration"],
             preferred_language=data["preferred_language"],
+            date_of_birth=data.get("date_of_birth"),
             invite=data["send_invitation"],
             by=request.user,
             base_url=request.build_absolute_uri("/"),

@@ -49,6 +49,7 @@ def register_expert(
     family_name: str,
     home_administration,
     preferred_language: str = "en",
+    date_of_birth=None,
     by,
     invite: bool,
     base_url: str,
@@ -68,6 +69,7 @@ def register_expert(
             given_names=given_names,
             family_name=family_name,
             home_administration=home_administration,
+            date_of_birth=date_of_birth,
             created_by=by,
         )
         refresh_completeness(expert)

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import accreditation, reminders
+from . import accreditation, imports, reminders
 
 
 @shared_task(name="experts.send_profile_confirmation_reminders", acks_late=True)
@@ -26,3 +26,13 @@ def send_upcoming_lapses_digest() -> int:
 @shared_task(name="experts.lapse_expired_accreditations", acks_late=True)
 def lapse_expired_accreditations() -> int:
     return accreditation.lapse_expired()
+
+
+@shared_task(name="experts.check_import", acks_late=True)
+def check_import(pk: int) -> None:
+    imports.check_safely(pk)
+
+
+@shared_task(name="experts.apply_import", acks_late=True)
+def apply_import(pk: int) -> None:
+    imports.apply(pk)

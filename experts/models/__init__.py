@@ -6,6 +6,8 @@ from .accreditation import (
     WorkshopParticipant,
 )
 from .directory import SavedSearch
+from .imports import ExpertImport, ExpertImportRow
+from .merge import ExpertMerge
 from .profile import (
     Education,
     Expert,
@@ -26,7 +28,10 @@ __all__ = [
     "Education",
     "Expert",
     "ExpertDocument",
+    "ExpertImport",
+    "ExpertImportRow",
     "ExpertLanguage",
+    "ExpertMerge",
     "Expertise",
     "Language",
     "MemberAdministration",

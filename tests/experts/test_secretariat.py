@@ -93,6 +93,7 @@ def test_register_expert_form_fields(officer_client):
         "given_names",
         "family_name",
         "home_administration",
+        "date_of_birth",
         "preferred_language",
         "send_invitation",
     }

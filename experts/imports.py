@@ -1,0 +1,758 @@
+"""Importing experts from a spreadsheet: check every row, show the officer what would happen,
+then apply it all in one transaction.
+
+States (``ImportState``): checking -> ready -> applying -> applied, with invalid (the file as a
+whole is refused), failed (applying stopped; nothing was written) and cancelled. Checking and
+applying run as Celery tasks; their progress is kept in the cache for the page's progress bar.
+"""
+
+import logging
+import unicodedata
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone, translation
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries import countries
+from phonenumber_field.formfields import PhoneNumberField
+
+from ace_portal.accounts.roles import Role
+from ace_portal.accounts.services import invite_user
+
+from . import completeness, import_files, search
+from .duplicates import NameIndex, name_key
+from .enums import EmploymentStatus, Gender, ImportRowAction, ImportState, Proficiency
+from .models import (
+    Expert,
+    ExpertImport,
+    ExpertImportRow,
+    Expertise,
+    ExpertLanguage,
+    Language,
+    MemberAdministration,
+    ThematicArea,
+)
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+PROGRESS_TIMEOUT = 6 * 3600
+# What a spreadsheet would run as a formula; never stored (an export would carry it along).
+FORMULA_STARTS = ("=", "@")
+# Expert fields an import row may set, besides the login email and the related rows.
+EXPERT_FIELDS = [
+    "given_names",
+    "family_name",
+    "home_administration_id",
+    "date_of_birth",
+    "gender",
+    "nationality",
+    "work_email",
+    "phone",
+    "position",
+    "unit",
+    "years_in_customs",
+    "employment_status",
+    "biography",
+]
+
+
+class ImportRefused(Exception):
+    """Applying was refused or stopped; ``str(error)`` is the message for the officer."""
+
+
+# --- Progress ---------------------------------------------------------------------------------
+
+
+def _progress_key(pk: int) -> str:
+    return f"expert-import:{pk}:progress"
+
+
+def set_progress(pk: int, done: int, total: int) -> None:
+    cache.set(_progress_key(pk), (done, total), PROGRESS_TIMEOUT)
+
+
+def progress(expert_import: ExpertImport) -> tuple[int, int]:
+    """(rows done, rows in all) of the running step; (0, 0) before the first report."""
+    return cache.get(_progress_key(expert_import.pk)) or (0, 0)
+
+
+# --- Reading one row --------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Case and accents ignored: "Cote d'Ivoire" finds "Côte d'Ivoire"."""
+    text = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(char for char in text if not unicodedata.combining(char))
+
+
+@dataclass
+class Reference:
+    """Lookups from what a spreadsheet says to our reference rows, loaded once per import."""
+
+    administrations: dict[str, int]
+    administration_codes: dict[int, str]
+    languages: dict[str, int]
+    language_codes: dict[int, str]
+    areas: dict[str, int]
+    area_codes: dict[int, str]
+
+    @classmethod
+    def load(cls):
+        administrations, languages, areas = {}, {}, {}
+        administration_codes = {}
+        for pk, iso, en, fr in MemberAdministration.objects.values_list(
+            "pk", "iso_code", "name_en", "name_fr"
+        ):
+            administration_codes[pk] = iso
+            for key in (iso, en, fr):
+                administrations.setdefault(fold(key), pk)
+        language_codes = {}
+        for pk, code, en, fr in Language.objects.values_list("pk", "code", "name_en", "name_fr"):
+            language_codes[pk] = code
+            for key in (code, en, fr):
+                languages.setdefault(fold(key), pk)
+        area_codes = {}
+        for pk, code, en, fr in ThematicArea.objects.filter(is_active=True).values_list(
+            "pk", "code", "name_en", "name_fr"
+        ):
+            area_codes[pk] = code
+            for key in (code, en, fr):
+                areas.setdefault(fold(key), pk)
+        return cls(
+            administrations, administration_codes, languages, language_codes, areas, area_codes
+        )
+
+
+LEVELS = {level.name.casefold(): level.value for level in Proficiency} | {
+    "native": Proficiency.NATIVE,
+    "mother tongue": Proficiency.NATIVE,
+    "langue maternelle": Proficiency.NATIVE,
+}
+
+
+def _choice(value: str, choices) -> str:
+    """A choice by its code or its English label, whatever the case."""
+    folded = value.casefold()
+    for code, label in choices.choices:
+        if folded in (code.casefold(), str(label).casefold()):
+            return code
+    raise forms.ValidationError(
+        _("%(value)s is not one of: %(choices)s.")
+        % {"value": value, "choices": ", ".join(code for code, _label in choices.choices)}
+    )
+
+
+def _items(value: str) -> list[tuple[str, str]]:
+    """ "en:C1; fr B2" -> [("en", "C1"), ("fr", "B2")]: a list with an optional second part."""
+    items = []
+    for part in value.replace(",", ";").replace("|", ";").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        if ":" in part:
+            name, _sep, extra = part.partition(":")
+        elif " " in part:
+            name, _sep, extra = part.rpartition(" ")
+        else:
+            name, extra = part, ""
+        items.append((name.strip(), extra.strip()))
+    return items
+
+
+class ImportRowForm(forms.Form):
+    """The checks of one row; its messages are what the preview shows."""
+
+    email = forms.EmailField(label=gettext_lazy("email"), max_length=254)
+    given_names = forms.CharField(label=gettext_lazy("given names"), max_length=150)
+    family_name = forms.CharField(label=gettext_lazy("family name"), max_length=150)
+    administration = forms.CharField(label=gettext_lazy("administration"))
+    date_of_birth = forms.DateField(
+        label=gettext_lazy("date of birth"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"],
+    )
+    gender = forms.CharField(label=gettext_lazy("gender"), required=False)
+    nationality = forms.CharField(label=gettext_lazy("nationality"), required=False)
+    work_email = forms.EmailField(label=gettext_lazy("work email"), required=False)
+    phone = PhoneNumberField(label=gettext_lazy("phone"), required=False)
+    position = forms.CharField(label=gettext_lazy("position"), required=False, max_length=200)
+    unit = forms.CharField(label=gettext_lazy("unit"), required=False, max_length=200)
+    years_in_customs = forms.IntegerField(
+        label=gettext_lazy("years in Customs"), required=False, min_value=0, max_value=60
+    )
+    employment_status = forms.CharField(label=gettext_lazy("employment status"), required=False)
+    languages = forms.CharField(label=gettext_lazy("languages"), required=False)
+    areas = forms.CharField(label=gettext_lazy("areas"), required=False)
+    biography = forms.CharField(label=gettext_lazy("biography"), required=False, max_length=5000)
+    preferred_language = forms.CharField(label=gettext_lazy("preferred language"), required=False)
+
+    def __init__(self, *args, reference: Reference, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reference = reference
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_administration(self):
+        value = self.cleaned_data["administration"]
+        pk = self.reference.administrations.get(fold(value))
+        if pk is None:
+            raise forms.ValidationError(
+                _("unknown Member administration “%(value)s” (use its ISO code or name).")
+                % {"value": value}
+            )
+        return pk
+
+    def clean_gender(self):
+        value = self.cleaned_data["gender"]
+        return _choice(value, Gender) if value else ""
+
+    def clean_employment_status(self):
+        value = self.cleaned_data["employment_status"]
+        return _choice(value, EmploymentStatus) if value else ""
+
+    def clean_nationality(self):
+        value = self.cleaned_data["nationality"]
+        if not value:
+            return ""
+        code = countries.alpha2(value) or countries.by_name(value)
+        if not code:
+            raise forms.ValidationError(
+                _("unknown country “%(value)s” (use its two-letter ISO code).") % {"value": value}
+            )
+        return code
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        return phone.as_e164 if phone else ""
+
+    def clean_languages(self):
+        result, problems = {}, []
+        for code, level in _items(self.cleaned_data["languages"]):
+            language = self.reference.languages.get(fold(code))
+            proficiency = LEVELS.get(level.casefold())
+            if language is None:
+                problems.append(_("unknown language code “%(code)s”") % {"code": code})
+            elif proficiency is None:
+                problems.append(
+                    _("%(code)s needs a level A1-C2 or native, e.g. %(code)s:B2") % {"code": code}
+                )
+            else:
+                result[language] = max(result.get(language, 0), int(proficiency))
+        if problems:
+            raise forms.ValidationError("; ".join(problems) + ".")
+        return sorted(result.items())
+
+    def clean_areas(self):
+        result, problems = {}, []
+        for name, years in _items(self.cleaned_data["areas"]):
+            area = self.reference.areas.get(fold(name))
+            if area is None:
+                # "Risk management" is a name with a space, not "Risk" with "management" years.
+                area = self.reference.areas.get(fold(f"{name} {years}".strip()))
+                years = "" if area else years
+            if area is None:
+                problems.append(_("unknown thematic area “%(name)s”") % {"name": name})
+            elif years and not (years.isdigit() and int(years) <= 60):
+                problems.append(
+                    _("years for %(name)s must be a number from 0 to 60") % {"name": name}
+                )
+            else:
+                result[area] = int(years or 0)
+        if problems:
+            raise forms.ValidationError("; ".join(problems) + ".")
+        return sorted(result.items())
+
+    def clean_preferred_language(self):
+        value = self.cleaned_data["preferred_language"].casefold()
+        codes = {code for code, _name in settings.LANGUAGES}
+        if value and value not in codes:
+            raise forms.ValidationError(
+                _("must be one of: %(codes)s.") % {"codes": ", ".join(sorted(codes))}
+            )
+        return value
+
+    def clean(self):
+        for name, value in self.data.items():
+            if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                self.add_error(
+                    name if name in self.fields else None,
+                    _("looks like a spreadsheet formula; enter the value itself."),
+                )
+        return super().clean()
+
+
+def _values(form: ImportRowForm, cells: dict) -> dict:
+    """What the row sets, JSON-ready; columns left empty set nothing (an update keeps them)."""
+    data = form.cleaned_data
+    values = {"email": data["email"], "home_administration_id": data["administration"]}
+    for name in EXPERT_FIELDS:
+        if name in data and cells.get(name) and data[name] not in ("", None, []):
+            value = data[name]
+            values[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    for name in ("given_names", "family_name"):
+        values[name] = data[name]
+    if data.get("languages"):
+        values["languages"] = data["languages"]
+    if data.get("areas"):
+        values["areas"] = data["areas"]
+    values["preferred_language"] = data.get("preferred_language") or settings.LANGUAGE_CODE
+    return values
+
+
+def _problems(form: ImportRowForm) -> list[str]:
+    problems = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            problems.append(f"{label}: {error}" if label else error)
+    return problems
+
+
+# --- Checking the file ------------------------------------------------------------------------
+
+
+def upload(*, content: bytes, name: str, update_existing: bool, by) -> ExpertImport:
+    """Keep an uploaded file and queue its check. Raises ImportFileError for a file that is
+    empty or too large (nothing is kept then)."""
+    import_files.check_size(len(content))
+    with transaction.atomic():
+        expert_import = ExpertImport.objects.create(
+            content=content,
+            original_name=name[:200],
+            size=len(content),
+            update_existing=update_existing,
+            created_by=by,
+        )
+        transaction.on_commit(
+            lambda: _queue("check_import", expert_import.pk, ImportState.CHECKING)
+        )
+    return expert_import
+
+
+# The state a step leaves its import in when it cannot even start.
+UNREACHABLE = {ImportState.CHECKING: ImportState.INVALID, ImportState.APPLYING: ImportState.FAILED}
+
+
+def _queue(task_name: str, pk: int, running: str) -> None:
+    """Hand a step to a worker; when the broker cannot be reached, say so on the import instead
+    of failing the officer's request (nothing has been written by the step yet)."""
+    from . import tasks
+
+    try:
+        getattr(tasks, task_name).delay(pk)
+    except Exception:  # kombu raises several kinds; any of them means "not queued"
+        log.exception("Could not queue %s for import %s", task_name, pk)
+        # Only while the step has not run: with tasks run inline (local, tests) its own errors
+        # arrive here too, after it recorded what happened (or after it applied everything).
+        ExpertImport.objects.filter(pk=pk, state=running).update(
+            state=UNREACHABLE[running],
+            error=_("The background worker could not be reached. Nothing was written; try again."),
+        )
+
+
+def check_safely(pk: int) -> None:
+    """``check``, but an unexpected error leaves the import refused with a message instead of
+    "checking" for ever; the error itself goes to the log."""
+    try:
+        check(pk)
+    except Exception:
+        ExpertImport.objects.filter(pk=pk, state=ImportState.CHECKING).update(
+            state=ImportState.INVALID,
+            error=_("The file could not be checked because of an error on our side."),
+            content=None,
+        )
+        raise
+
+
+def check(pk: int) -> None:
+    """Read the import's file and record, row by row, what applying it would do. The reasons
+    are written in the language of the officer who uploaded the file."""
+    expert_import = ExpertImport.objects.select_related("created_by").get(pk=pk)
+    if expert_import.state != ImportState.CHECKING:
+        return
+    with translation.override(expert_import.created_by.preferred_language):
+        _check(expert_import)
+
+
+def _check(expert_import: ExpertImport) -> None:
+    pk = expert_import.pk
+    try:
+        table = import_files.read_table(bytes(expert_import.content))
+    except import_files.ImportFileError as error:
+        ExpertImport.objects.filter(pk=pk).update(
+            state=ImportState.INVALID, error=str(error), content=None
+        )
+        return
+    total = len(table.rows)
+    set_progress(pk, 0, total)
+    reference = Reference.load()
+    checked = []  # (line, cells, values or None, problems)
+    for index, (line, cells) in enumerate(table.rows, 1):
+        form = ImportRowForm(cells, reference=reference)
+        if form.is_valid():
+            checked.append((line, cells, _values(form, cells), []))
+        else:
+            checked.append((line, cells, None, _problems(form)))
+        if index % BATCH == 0:
+            set_progress(pk, index, total)
+    rows = _decide(expert_import, checked, reference)
+    with transaction.atomic():
+        ExpertImportRow.objects.filter(expert_import_id=pk).delete()
+        ExpertImportRow.objects.bulk_create(rows, batch_size=1000)
+        ExpertImport.objects.filter(pk=pk, state=ImportState.CHECKING).update(
+            state=ImportState.READY, total_rows=total, ignored_columns=table.ignored
+        )
+    set_progress(pk, total, total)
+
+
+def _decide(expert_import, checked, reference) -> list[ExpertImportRow]:
+    """Turn checked rows into actions: duplicates within the file and against the roster."""
+    emails = {values["email"] for _line, _cells, values, _p in checked if values}
+    existing = _existing_accounts(emails)
+    experts = Expert.objects.in_bulk(
+        [expert_pk for _user, expert_pk in existing.values() if expert_pk]
+    )
+    current = _current_related([expert_pk for _user, expert_pk in existing.values() if expert_pk])
+    names = NameIndex(
+        (values["home_administration_id"], values.get("date_of_birth"))
+        for _line, _cells, values, _p in checked
+        if values and values.get("date_of_birth")
+    )
+    first_line_of_email = {}
+    rows = []
+    for line, cells, values, problems in checked:
+        row = ExpertImportRow(
+            expert_import=expert_import, line=line, cells=cells, values=values or {}
+        )
+        rows.append(row)
+        if problems:
+            row.action, row.problems = ImportRowAction.REJECT, problems
+            continue
+        email = values["email"]
+        if email in first_line_of_email:
+            row.action = ImportRowAction.REJECT
+            row.problems = [
+                _("The same email is on row %(line)s.") % {"line": first_line_of_email[email]}
+            ]
+            continue
+        first_line_of_email[email] = line
+        if email in existing:
+            _user_pk, expert_pk = existing[email]
+            if expert_pk is None:
+                row.action = ImportRowAction.REJECT
+                row.problems = [_("This email belongs to a portal account that is not an expert.")]
+            elif expert_import.update_existing:
+                row.expert_id = expert_pk
+                row.changes = _changes(experts[expert_pk], current[expert_pk], values, reference)
+                row.action = ImportRowAction.UPDATE if row.changes else ImportRowAction.UNCHANGED
+            else:
+                row.action, row.expert_id = ImportRowAction.DUPLICATE, expert_pk
+                row.values["same_email"] = True
+                row.problems = [_("An expert with this email is already registered.")]
+            continue
+        key = name_key(values["given_names"], values["family_name"])
+        group = (values["home_administration_id"], values.get("date_of_birth"))
+        matches = names.matches(*group, key) if group[1] else []
+        if matches:
+            reference_, label = matches[0]
+            row.action = ImportRowAction.DUPLICATE
+            if isinstance(reference_, str):  # another row of this file
+                row.problems = [
+                    _("Very similar name, same administration and date of birth as row %(line)s.")
+                    % {"line": reference_.removeprefix("row:")}
+                ]
+            else:
+                row.expert_id = reference_
+                row.problems = [
+                    _(
+                        "Very similar name, same administration and date of birth as "
+                        "%(name)s, already on the roster."
+                    )
+                    % {"name": label}
+                ]
+        else:
+            row.action = ImportRowAction.CREATE
+        if group[1]:
+            names.add(*group, key, f"row:{line}", "")
+    return rows
+
+
+def _existing_accounts(emails) -> dict[str, tuple[int, int | None]]:
+    """email -> (user pk, expert pk or None) for the accounts that already use these emails."""
+    found = {}
+    emails = list(emails)
+    for start in range(0, len(emails), 5000):
+        users = (
+            get_user_model()
+            .objects.annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=emails[start : start + 5000])
+            .values_list("email_lower", "pk", "expert__pk")
+        )
+        for email, user_pk, expert_pk in users:
+            found[email] = (user_pk, expert_pk)
+    return found
+
+
+def _current_related(expert_pks) -> dict[int, dict]:
+    current = {pk: {"languages": {}, "areas": {}} for pk in expert_pks}
+    for expert_pk, language, level in ExpertLanguage.objects.filter(
+        expert_id__in=expert_pks
+    ).values_list("expert_id", "language_id", "proficiency"):
+        current[expert_pk]["languages"][language] = level
+    for expert_pk, area in Expertise.objects.filter(expert_id__in=expert_pks).values_list(
+        "expert_id", "area_id"
+    ):
+        current[expert_pk]["areas"][area] = True
+    return current
+
+
+def _changes(expert, related, values, reference) -> dict[str, list[str]]:
+    """field -> [now, after] for what an update would change (empty cells change nothing)."""
+    changes = {}
+    for name in EXPERT_FIELDS:
+        if name not in values:
+            continue
+        now = getattr(expert, name)
+        if name == "phone":  # shown in the INTERNATIONAL format, kept by the import as E.164
+            now = now.as_e164 if now else ""
+        now = now.isoformat() if hasattr(now, "isoformat") else now
+        now = "" if now is None else str(now)
+        if now != str(values[name]):
+            changes[name] = [now, str(values[name])]
+    # The preview names the administration as the file does (its code), not by its key.
+    if "home_administration_id" in changes:
+        codes = reference.administration_codes
+        changes["administration"] = [
+            codes.get(expert.home_administration_id, ""),
+            codes[values["home_administration_id"]],
+        ]
+        del changes["home_administration_id"]
+    languages = [
+        f"{reference.language_codes[language]}:{Proficiency(level).name}"
+        for language, level in values.get("languages", [])
+        if related["languages"].get(language, 0) < level
+    ]
+    if languages:
+        changes["languages"] = ["", ", ".join(languages)]
+    areas = [
+        reference.area_codes[area]
+        for area, _years in values.get("areas", [])
+        if area not in related["areas"]
+    ]
+    if areas:
+        changes["areas"] = ["", ", ".join(areas)]
+    return changes
+
+
+# --- Confirming and applying ------------------------------------------------------------------
+
+
+def start_applying(
+    expert_import: ExpertImport, *, by, send_invitations: bool, create_duplicates: bool, base_url
+) -> bool:
+    """The officer confirms a checked import; False when it is no longer waiting for that (it
+    was applied or cancelled meanwhile, e.g. by a second click)."""
+    started = ExpertImport.objects.filter(pk=expert_import.pk, state=ImportState.READY).update(
+        state=ImportState.APPLYING,
+        send_invitations=send_invitations,
+        create_duplicates=create_duplicates,
+        applied_by=by,
+        base_url=base_url,
+    )
+    if started:
+        transaction.on_commit(
+            lambda: _queue("apply_import", expert_import.pk, ImportState.APPLYING)
+        )
+    return bool(started)
+
+
+def cancel(expert_import: ExpertImport) -> bool:
+    """Drop a checked import that was not applied; its file and rows are deleted."""
+    with transaction.atomic():
+        cancelled = ExpertImport.objects.filter(
+            pk=expert_import.pk, state__in=[ImportState.READY, ImportState.INVALID]
+        ).update(state=ImportState.CANCELLED, content=None)
+        if cancelled:
+            ExpertImportRow.objects.filter(expert_import_id=expert_import.pk).delete()
+    return bool(cancelled)
+
+
+def apply(pk: int) -> None:
+    """Write every accepted row in one transaction, or nothing at all (state ``failed``, with a
+    message in the language of the officer who confirmed)."""
+    language = (
+        ExpertImport.objects.filter(pk=pk)
+        .values_list("applied_by__preferred_language", flat=True)
+        .first()
+    )
+    with translation.override(language or settings.LANGUAGE_CODE):
+        _apply_or_fail(pk)
+
+
+def _apply_or_fail(pk: int) -> None:
+    try:
+        with transaction.atomic():
+            expert_import = ExpertImport.objects.select_for_update().get(pk=pk)
+            if expert_import.state != ImportState.APPLYING:
+                return  # applied already (a redelivered task) or cancelled
+            created, updated = _apply(expert_import)
+            ExpertImport.objects.filter(pk=pk).update(
+                state=ImportState.APPLIED,
+                created_count=created,
+                updated_count=updated,
+                applied_at=timezone.now(),
+                content=None,
+            )
+    except (ImportRefused, IntegrityError) as error:
+        message = str(error) if isinstance(error, ImportRefused) else _conflict_message()
+        _fail(pk, message)
+        log.warning("Import %s failed and was rolled back: %s", pk, error)
+    except Exception:
+        # Rolled back too; without this the page would show "applying" for ever.
+        _fail(
+            pk,
+            _(
+                "The import could not be applied because of an error on our side. "
+                "Nothing was written."
+            ),
+        )
+        raise
+
+
+def _fail(pk: int, message: str) -> None:
+    # The file goes as well: the message asks for a fresh upload, and it holds personal data.
+    ExpertImport.objects.filter(pk=pk, state=ImportState.APPLYING).update(
+        state=ImportState.FAILED, error=message, content=None
+    )
+
+
+def _conflict_message() -> str:
+    return _(
+        "The roster changed while the import was being applied (an email was registered "
+        "meanwhile). Nothing was written; upload the file again to check it afresh."
+    )
+
+
+def _apply(expert_import: ExpertImport) -> tuple[int, int]:
+    actions = [ImportRowAction.CREATE, ImportRowAction.UPDATE]
+    if expert_import.create_duplicates:
+        actions.append(ImportRowAction.DUPLICATE)
+    rows = [
+        row
+        for row in expert_import.rows.filter(action__in=actions).only(
+            "line", "action", "values", "expert_id"
+        )
+        if not row.values.get("same_email")
+    ]
+    to_create = [row for row in rows if row.action != ImportRowAction.UPDATE]
+    to_update = [row for row in rows if row.action == ImportRowAction.UPDATE]
+    taken = _existing_accounts(row.values["email"] for row in to_create)
+    if taken:
+        raise ImportRefused(_conflict_message())
+    # The bar counts rows written, then rows whose completeness and search were refreshed, then
+    # activation emails queued.
+    invitations = len(to_create) if expert_import.send_invitations else 0
+    total, done = 2 * len(rows) + invitations, 0
+    set_progress(expert_import.pk, 0, total)
+    experts = []
+    for start in range(0, len(to_create), BATCH):
+        experts += _create_experts(expert_import, to_create[start : start + BATCH])
+        done += len(to_create[start : start + BATCH])
+        set_progress(expert_import.pk, done, total)
+    for row in to_update:
+        _update_expert(row)
+        done += 1
+        if done % BATCH == 0:
+            set_progress(expert_import.pk, done, total)
+    touched = [expert.pk for expert in experts] + [row.expert_id for row in to_update]
+    for start in range(0, len(touched), BATCH):
+        _refresh_derived(touched[start : start + BATCH])
+        done += len(touched[start : start + BATCH])
+        set_progress(expert_import.pk, done, total)
+    for expert in experts if invitations else []:
+        invite_user(expert.user, by=expert_import.applied_by, base_url=expert_import.base_url)
+        done += 1
+        if done % 100 == 0:
+            set_progress(expert_import.pk, done, total)
+    set_progress(expert_import.pk, total, total)
+    return len(to_create), len(to_update)
+
+
+def _create_experts(expert_import, rows) -> list[Expert]:
+    User = get_user_model()
+    users = []
+    for row in rows:
+        user = User(email=row.values["email"], preferred_language=row.values["preferred_language"])
+        # Unusable until the expert activates the account (as for experts registered by hand).
+        user.password = "!" + get_random_string(40)
+        users.append(user)
+    User.objects.bulk_create(users, batch_size=BATCH)
+    group = Group.objects.get(name=Role.EXPERT)
+    User.groups.through.objects.bulk_create(
+        [User.groups.through(user_id=user.pk, group_id=group.pk) for user in users],
+        batch_size=BATCH,
+    )
+    now = timezone.now()
+    experts = [
+        Expert(
+            user=user,
+            created_by=expert_import.applied_by,
+            created_at=now,
+            **{name: row.values[name] for name in EXPERT_FIELDS if name in row.values},
+        )
+        for user, row in zip(users, rows, strict=True)
+    ]
+    Expert.objects.bulk_create(experts, batch_size=BATCH)
+    languages, expertise = [], []
+    for expert, row in zip(experts, rows, strict=True):
+        languages += [
+            ExpertLanguage(expert=expert, language_id=language, proficiency=level)
+            for language, level in row.values.get("languages", [])
+        ]
+        expertise += [
+            Expertise(expert=expert, area_id=area, years=years)
+            for area, years in row.values.get("areas", [])
+        ]
+    ExpertLanguage.objects.bulk_create(languages, batch_size=1000)
+    Expertise.objects.bulk_create(expertise, batch_size=1000)
+    return experts
+
+
+def _update_expert(row) -> None:
+    expert = Expert.objects.filter(pk=row.expert_id).first()
+    if expert is None:  # removed or merged into another record since the check
+        raise ImportRefused(_conflict_message())
+    fields = [name for name in EXPERT_FIELDS if name in row.values]
+    for name in fields:
+        setattr(expert, name, row.values[name])
+    expert.save(update_fields=[*fields, "updated_at"])
+    for language, level in row.values.get("languages", []):
+        entry, created = ExpertLanguage.objects.get_or_create(
+            expert=expert, language_id=language, defaults={"proficiency": level}
+        )
+        if not created and entry.proficiency < level:  # an import never lowers a level
+            entry.proficiency = level
+            entry.save(update_fields=["proficiency"])
+    for area, years in row.values.get("areas", []):
+        Expertise.objects.get_or_create(expert=expert, area_id=area, defaults={"years": years})
+
+
+def _refresh_derived(pks: list[int]) -> None:
+    """Completeness and search vectors of a batch of experts."""
+    from .services import expert_with_profile
+
+    batch = list(expert_with_profile().filter(pk__in=pks))
+    for expert in batch:
+        expert.completeness = completeness.percent(completeness.assess(expert))
+    Expert.objects.bulk_update(batch, ["completeness"])
+    search.refresh_search_vectors(pks)
