@@ -1,8 +1,13 @@
 """Choice lists of reference data for forms, cached: building them cost ~30 ms a request.
 
 The cache key carries a version bumped whenever reference data is saved or deleted (signals
-connected in ExpertsConfig.ready), so every process sees a change at once.
+connected in ExpertsConfig.ready), so every process sees a change at once. Each process also
+keeps the lists of the current version in memory: one small cache read a request (the version)
+instead of unpickling every list, and the lists keep their rendered <option> elements (see
+experts.directory.OptionList) from one request to the next.
 """
+
+import secrets
 
 from django.core.cache import cache
 from django.utils.translation import get_language
@@ -13,11 +18,55 @@ VERSION_KEY = "experts:choices:version"
 REFERENCE_MODELS = (Language, MemberAdministration, ProfileType, Region, ThematicArea)
 
 
+class Snapshot:
+    """This process's copy of one version of the lists, and of what was made from them."""
+
+    def __init__(self, version):
+        self.version = version
+        self._lists = {}  # language -> lists
+        self._derived = {}
+
+    def lists(self, language: str) -> dict:
+        found = self._lists.get(language)
+        if found is None:
+            key = f"experts:choices:{self.version}:{language}"
+            found = cache.get(key)
+            if found is None:
+                found = _build(language)
+                cache.set(key, found, 24 * 3600)
+            self._lists[language] = found
+        return found
+
+    def derived(self, key: tuple, build):
+        """``build()`` once per version: objects made from the lists (their rendered options)."""
+        found = self._derived.get(key)
+        if found is None:
+            found = self._derived[key] = build()
+        return found
+
+
+_snapshot = Snapshot(object())  # no version: replaced at the first request
+
+
+def _fresh_version() -> int:
+    # Never a number used before: after the cache is cleared (or evicts the key) every process
+    # must drop its copy, which a version starting again at 0 or 1 would not tell it.
+    return secrets.randbits(62)
+
+
 def bump_version(**kwargs) -> None:
     try:
         cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet
-        cache.set(VERSION_KEY, 1, None)
+    except ValueError:  # not set (yet, or any more)
+        cache.set(VERSION_KEY, _fresh_version(), None)
+
+
+def current_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, _fresh_version(), None)  # another process may have been first
+        version = cache.get(VERSION_KEY)
+    return version
 
 
 def _build(language: str) -> dict:
@@ -38,12 +87,18 @@ def _build(language: str) -> dict:
     }
 
 
-def reference_choices() -> dict:
-    language = (get_language() or "en")[:2]
-    version = cache.get(VERSION_KEY) or 0
-    key = f"experts:choices:{version}:{language}"
-    found = cache.get(key)
-    if found is None:
-        found = _build(language)
-        cache.set(key, found, 24 * 3600)
+def snapshot() -> Snapshot:
+    """The lists of the current version (one cache read: the version)."""
+    global _snapshot
+    version = current_version()
+    if version is None:  # a cache that keeps nothing (DummyCache): nothing to trust either
+        return Snapshot(None)
+    found = _snapshot
+    if found.version != version:
+        found = _snapshot = Snapshot(version)
     return found
+
+
+def reference_choices() -> dict:
+    """The choice lists in the active language: {"areas": [(pk, name), ...], ...}."""
+    return snapshot().lists((get_language() or "en")[:2])

@@ -533,6 +533,26 @@ def test_cursors_visit_every_expert_exactly_once(roster, sort, order):
     assert [name for page in pages for name in page] == [n for n in order if n != "Benali"]
 
 
+@pytest.mark.parametrize(
+    ("sort", "order"),
+    [(Sort.NAME, BY_NAME), (Sort.UPDATED, BY_UPDATE), (Sort.COMPLETENESS, BY_COMPLETENESS)],
+)
+def test_cursors_beyond_the_count_cap_visit_every_expert_exactly_once(
+    roster, monkeypatch, sort, order
+):
+    # More matches than the cap: pages come from the filters with the cursor's bound, not from
+    # the ids of the matches (which the first query then has not all read).
+    monkeypatch.setattr(directory, "COUNT_CAP", 3)
+    experts, _sort = filter_experts(
+        {"area": [str(area(AREAS[c]).pk) for c in AREAS], "area_mode": "any"}
+    )
+    pages = walk(experts, sort, 2)
+    assert [len(page) for page in pages] == [2, 2, 2, 1]
+    assert [name for page in pages for name in page] == [n for n in order if n != "Benali"]
+    first = page_of(experts, sort, size=2)
+    assert (first.total, first.total_capped) == (3, True)
+
+
 @pytest.mark.parametrize("sort", [Sort.NAME, Sort.UPDATED, Sort.COMPLETENESS])
 def test_cursors_with_identical_sort_keys_rely_on_the_id(db, sort):
     experts = ExpertFactory.create_batch(7, given_names="Ana", family_name="Same")
@@ -810,6 +830,97 @@ def test_language_rows_keep_the_chosen_languages(officer_client, roster):
     assert f'<option value="{en}" selected>' in text
     assert f'<option value="{fr}" selected>' in text
     assert '<option value="4" selected>' in text and '<option value="5" selected>' in text
+
+
+# --- Rendering and caching ------------------------------------------------------------------
+
+
+def test_rows_texts_are_the_same_without_postgresql(roster, monkeypatch):
+    """The local run (SQLite) reads the areas and languages in two more queries, not in
+    the rows' query: the same texts, in the same order."""
+    from experts import search
+
+    experts, sort = filter_experts({})
+    inline = page_of(experts, sort, size=25).rows
+    assert any(row["areas_text"] for row in inline) and any(r["languages_text"] for r in inline)
+    monkeypatch.setattr(search, "is_postgresql", lambda: False)
+    apart = page_of(experts, sort, size=25).rows
+    assert apart == inline
+
+
+def test_filters_run_once_when_every_match_was_counted(officer_client, roster):
+    spec = {"q": "valuation", "language": ["fr"], "level": [P.B2], "region": ["EUR", "AP"]}
+    with CaptureQueriesContext(connection) as queries:
+        response = officer_client.get(URL, {**resolve(spec), "sort": "name"})
+    assert rows(response) == ["Moreau", "Tanaka"]
+    assert [q["sql"].count("EXISTS") for q in queries if "EXISTS" in q["sql"]] == [1]
+
+
+def test_lean_widgets_render_as_django_templates():
+    from django import forms
+
+    from experts.forms import DateInput
+
+    cases = [
+        (directory.LeanTextInput(), forms.TextInput(), ["", None, "a\"b<&>'c", "x"]),
+        (directory.LeanDateInput(), DateInput(), ["", None, "2031-13-45", date(2031, 3, 10)]),
+        (
+            directory.LeanRadioSelect(choices=[("all", "All <b>"), ("any", "Any")]),
+            forms.RadioSelect(choices=[("all", "All <b>"), ("any", "Any")]),
+            ["", None, "all", "any", "some", ["any"]],
+        ),
+    ]
+    attrs_cases = [
+        None,
+        {"id": "id_x"},
+        {"id": "id_x", "class": "c", "aria-invalid": "true", "aria-describedby": "id_x_error"},
+        {"id": 'x"y', "required": True, "disabled": False, "maxlength": 200},
+    ]
+    for lean, django_widget, values in cases:
+        for value in values:
+            for attrs in attrs_cases:
+                expected = django_widget.render("name", value, attrs)
+                assert lean.render("name", value, attrs) == expected, (value, attrs)
+
+
+def test_option_list_marks_the_chosen_values():
+    choices = [("", "-"), ("1", "One"), ("10", "Ten & <more>"), ("2", 'Two "2"')]
+    options = directory.OptionList(choices)
+    for chosen in [set(), {"1"}, {"10"}, {"", "2"}, {"1", "10", "2"}, {"3"}, {'"><x'}]:
+        assert options.render(chosen) == directory.options_html(choices, chosen), chosen
+    assert list(options) == choices and len(options) == 4
+
+
+def test_filter_form_follows_reference_data_changes(officer_client, roster):
+    from django.core.cache import cache
+
+    from experts.models import ThematicArea
+
+    assert "Beekeeping law" not in officer_client.get(URL).text
+    added = ThematicArea.objects.create(code="beekeeping", name_en="Beekeeping law", name_fr="X")
+    text = officer_client.get(URL).text
+    assert f'<option value="{added.pk}">Beekeeping law</option>' in text
+    assert officer_client.get(URL, {"area": str(added.pk)}).context["form"].is_valid()
+    # Without signals (e.g. QuerySet.update), then with the cache cleared: the version starts
+    # afresh, never at a number another process could still hold lists for.
+    ThematicArea.objects.filter(pk=added.pk).update(name_en="Apiculture law")
+    assert "Apiculture law" not in officer_client.get(URL).text
+    cache.clear()
+    assert f'<option value="{added.pk}">Apiculture law</option>' in officer_client.get(URL).text
+
+
+def test_filter_form_and_rows_follow_the_language(officer_client, roster, officer):
+    from html import escape
+
+    valuation = area(AREAS["VAL"])
+    data = {**resolve({"area": ["VAL"]}), "q": "Tanaka", "sort": "name"}
+    # French, English, then French again: each language keeps its own rendered options.
+    for code, name in [("fr", valuation.name_fr), ("en", valuation.name_en)] * 2:
+        officer.preferred_language = code
+        officer.save()
+        text = officer_client.get(URL, data).text
+        assert f'<option value="{valuation.pk}" selected>{escape(name)}</option>' in text
+        assert f"; {escape(name)} (2)</td>" in text  # Tanaka's row: most years first
 
 
 # --- Constant number of queries --------------------------------------------------------------
