@@ -4,7 +4,7 @@ The cache key carries a version bumped whenever reference data is saved or delet
 connected in ExpertsConfig.ready), so every process sees a change at once. Each process also
 keeps the lists of the current version in memory: one small cache read a request (the version)
 instead of unpickling every list, and the lists keep their rendered <option> elements (see
-experts.directory.OptionList) from one request to the next.
+experts.lean_widgets.OptionList) from one request to the next.
 """
 
 import secrets

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ace_portal.accounts.roles import Role
-from experts import accreditation, directory
+from experts import accreditation, directory, lean_widgets
 from experts.directory import Sort, filter_experts, page_of
 from experts.enums import EmploymentStatus, Gender, Proficiency
 from experts.models import (
@@ -862,10 +862,10 @@ def test_lean_widgets_render_as_django_templates():
     from experts.forms import DateInput
 
     cases = [
-        (directory.LeanTextInput(), forms.TextInput(), ["", None, "a\"b<&>'c", "x"]),
-        (directory.LeanDateInput(), DateInput(), ["", None, "2031-13-45", date(2031, 3, 10)]),
+        (lean_widgets.LeanTextInput(), forms.TextInput(), ["", None, "a\"b<&>'c", "x"]),
+        (lean_widgets.LeanDateInput(), DateInput(), ["", None, "2031-13-45", date(2031, 3, 10)]),
         (
-            directory.LeanRadioSelect(choices=[("all", "All <b>"), ("any", "Any")]),
+            lean_widgets.LeanRadioSelect(choices=[("all", "All <b>"), ("any", "Any")]),
             forms.RadioSelect(choices=[("all", "All <b>"), ("any", "Any")]),
             ["", None, "all", "any", "some", ["any"]],
         ),
@@ -885,9 +885,9 @@ def test_lean_widgets_render_as_django_templates():
 
 def test_option_list_marks_the_chosen_values():
     choices = [("", "-"), ("1", "One"), ("10", "Ten & <more>"), ("2", 'Two "2"')]
-    options = directory.OptionList(choices)
+    options = lean_widgets.OptionList(choices)
     for chosen in [set(), {"1"}, {"10"}, {"", "2"}, {"1", "10", "2"}, {"3"}, {'"><x'}]:
-        assert options.render(chosen) == directory.options_html(choices, chosen), chosen
+        assert options.render(chosen) == lean_widgets.options_html(choices, chosen), chosen
     assert list(options) == choices and len(options) == 4
 
 
