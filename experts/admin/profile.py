@@ -109,12 +109,20 @@ class ExpertAdmin(admin.ModelAdmin):
         "remote_only",
         "expertise__area",
     ]
+    # What the portal's directory searches (name, position, unit, administration, areas of
+    # expertise, biography), plus the login email: an admin finds the same experts.
     search_fields = [
         "family_name",
         "given_names",
         "user__email",
         "position",
+        "unit",
         "home_administration__name_en",
+        "home_administration__name_fr",
+        "expertise__area__name_en",
+        "expertise__area__name_fr",
+        "expertise__description",
+        "biography",
     ]
     list_select_related = ["user", "home_administration"]
     autocomplete_fields = ["home_administration"]

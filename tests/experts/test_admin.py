@@ -143,3 +143,17 @@ def test_admin_expert_change_refreshes_completeness(admin_client_mfa, alice):
     assert admin_client_mfa.post(url, data).status_code == 302
     alice.refresh_from_db()
     assert alice.completeness == 19  # 3 of 16 items
+
+
+@pytest.mark.parametrize("query", ["Rules of origin", "Règles", "tariff classification"])
+def test_admin_expert_search_covers_what_the_directory_searches(
+    admin_client_mfa, alice, bob, query
+):
+    # Areas (English and French names) and the biography, as in the portal's directory.
+    Expertise.objects.create(expert=alice, area=area("rules-of-origin"), years=4)
+    bob.biography = "Trainer in tariff classification for ten years."
+    bob.save()
+    response = admin_client_mfa.get(reverse("admin:experts_expert_changelist"), {"q": query})
+    expected = alice if query != "tariff classification" else bob
+    listed = list(response.context["cl"].result_list)
+    assert listed == [expected]
