@@ -10,6 +10,7 @@ experts.lean_widgets.OptionList) from one request to the next.
 import secrets
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import get_language
 
 from .models import Language, MemberAdministration, ProfileType, Region, ThematicArea
@@ -55,6 +56,13 @@ def _fresh_version() -> int:
 
 
 def bump_version(**kwargs) -> None:
+    # Now, and again once the change is committed: a request between the two could otherwise
+    # rebuild the lists from the data before the change and keep them under the new version.
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not set (yet, or any more)

@@ -6,7 +6,10 @@ and "Aissatou Diallo" are the same name; small typing differences pass a similar
 """
 
 import unicodedata
+from dataclasses import dataclass
 from difflib import SequenceMatcher
+
+from django.db.models import Q
 
 from .models import Expert
 
@@ -27,13 +30,16 @@ def similar_names(key_a: str, key_b: str) -> bool:
 
 
 def similar_experts(*, given_names, family_name, administration_id, date_of_birth=None):
-    """Experts with a very similar name in the same administration (and, when given, born the
-    same day): one query over that administration's experts."""
+    """Experts with a very similar name in the same administration, born the same day when a
+    date is given (experts whose date of birth is not known are candidates too): one query over
+    that administration's experts."""
     if administration_id is None:
         return []
     candidates = Expert.objects.filter(home_administration_id=administration_id)
     if date_of_birth is not None:
-        candidates = candidates.filter(date_of_birth=date_of_birth)
+        candidates = candidates.filter(
+            Q(date_of_birth=date_of_birth) | Q(date_of_birth__isnull=True)
+        )
     key = name_key(given_names, family_name)
     return [
         expert
@@ -44,35 +50,55 @@ def similar_experts(*, given_names, family_name, administration_id, date_of_birt
     ]
 
 
-class NameIndex:
-    """Candidates for many rows at once, grouped by (administration, date of birth), so that an
-    import of thousands of rows checks them with one query instead of one per row."""
+@dataclass(frozen=True)
+class Match:
+    reference: object  # an expert's pk, or "row:<line>" for an earlier row of the same file
+    label: str
+    same_birth_date: bool  # False: the same name, and one of the two has no date of birth
 
-    def __init__(self, pairs):
+
+class NameIndex:
+    """Candidates for many rows at once, so that an import of thousands of rows checks them with
+    one query instead of one per row. Two rules, as for a person registering by hand:
+    a very similar name with the same administration and date of birth; or, when one of the two
+    has no date of birth, the same name (case, accents and word order ignored) in the same
+    administration."""
+
+    def __init__(self, administrations):
         # Dates are keyed as ISO text: rows of a file carry text, the database gives dates.
-        self.groups: dict[tuple, list[tuple[str, object, str]]] = {}
-        pairs = {(a, str(born)) for a, born in pairs if a is not None and born is not None}
-        if not pairs:
+        self.by_birth: dict[tuple, list[tuple[str, Match]]] = {}
+        self.by_name: dict[tuple, list[tuple[str | None, Match]]] = {}
+        administrations = {pk for pk in administrations if pk is not None}
+        if not administrations:
             return
-        administrations = {administration for administration, _ in pairs}
-        dates = {born for _, born in pairs}
-        rows = Expert.objects.filter(
-            home_administration_id__in=administrations, date_of_birth__in=dates
-        ).values_list("pk", "given_names", "family_name", "home_administration_id", "date_of_birth")
+        rows = Expert.objects.filter(home_administration_id__in=administrations).values_list(
+            "pk", "given_names", "family_name", "home_administration_id", "date_of_birth"
+        )
         for pk, given, family, administration, born in rows:
-            if (administration, str(born)) in pairs:
-                key = name_key(given, family)
-                self.groups.setdefault((administration, str(born)), []).append(
-                    (key, pk, f"{given} {family}")
-                )
+            self.add(administration, born, name_key(given, family), pk, f"{given} {family}")
 
     def add(self, administration, born, key, reference, label):
-        self.groups.setdefault((administration, str(born)), []).append((key, reference, label))
+        born = str(born) if born else None
+        if born:
+            self.by_birth.setdefault((administration, born), []).append(
+                (key, Match(reference, label, True))
+            )
+        self.by_name.setdefault((administration, key), []).append(
+            (born, Match(reference, label, False))
+        )
 
-    def matches(self, administration, born, key):
-        """(reference, label) of the entries with a similar name in the same group."""
-        return [
-            (reference, label)
-            for other_key, reference, label in self.groups.get((administration, str(born)), [])
-            if similar_names(key, other_key)
+    def matches(self, administration, born, key) -> list[Match]:
+        born = str(born) if born else None
+        found = []
+        if born:
+            found = [
+                match
+                for other_key, match in self.by_birth.get((administration, born), [])
+                if similar_names(key, other_key)
+            ]
+        found += [
+            match
+            for other_born, match in self.by_name.get((administration, key), [])
+            if not (born and other_born)
         ]
+        return found

@@ -39,6 +39,20 @@ def _years_before(today: date, years: int) -> date:
         return today.replace(year=today.year - years, day=28)
 
 
+def check_date_of_birth(born):
+    """The same rule wherever a date of birth is entered: the profile, registration, imports."""
+    if born is None:
+        return born
+    today = timezone.localdate()
+    if born > today:
+        raise forms.ValidationError(_("A date of birth cannot be in the future."))
+    if born > _years_before(today, 18):
+        raise forms.ValidationError(_("Experts must be at least 18 years old."))
+    if born < _years_before(today, 100):
+        raise forms.ValidationError(_("Please check the year of birth."))
+    return born
+
+
 class IdentityForm(forms.ModelForm):
     photo = forms.FileField(
         label=_("Photo"),
@@ -60,17 +74,7 @@ class IdentityForm(forms.ModelForm):
         return photo
 
     def clean_date_of_birth(self):
-        born = self.cleaned_data.get("date_of_birth")
-        if born is None:
-            return born
-        today = timezone.localdate()
-        if born > today:
-            raise forms.ValidationError(_("A date of birth cannot be in the future."))
-        if born > _years_before(today, 18):
-            raise forms.ValidationError(_("Experts must be at least 18 years old."))
-        if born < _years_before(today, 100):
-            raise forms.ValidationError(_("Please check the year of birth."))
-        return born
+        return check_date_of_birth(self.cleaned_data.get("date_of_birth"))
 
 
 class ContactForm(forms.ModelForm):
@@ -296,6 +300,9 @@ class RegisterExpertForm(forms.Form):
                 )
             )
         return data
+
+    def clean_date_of_birth(self):
+        return check_date_of_birth(self.cleaned_data.get("date_of_birth"))
 
     def clean_email(self):
         from django.contrib.auth import get_user_model

@@ -58,6 +58,10 @@ ALIASES = {
 }
 
 
+# Far more than the columns the import knows; beyond this a row is not a list of experts.
+MAX_COLUMNS = 200
+
+
 class ImportFileError(Exception):
     """The file cannot be imported at all; ``str(error)`` is the message for the officer."""
 
@@ -98,12 +102,25 @@ def read_table(content: bytes) -> Table:
 def _decode(content: bytes) -> str:
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
         try:
-            return content.decode("utf-16")
+            text = content.decode("utf-16")
         except UnicodeDecodeError:
             raise ImportFileError(_("The file says it is UTF-16 text but is not.")) from None
+        if "\x00" in text:
+            line = text[: text.index("\x00")].count("\n") + 1
+            raise ImportFileError(
+                _("Line %(line)s holds a character that text files cannot contain (NUL).")
+                % {"line": line}
+            )
+        return text
     if b"\x00" in content[:4096]:
         raise ImportFileError(
             _("This is not a CSV or Excel (.xlsx) file. Upload a spreadsheet saved as CSV or XLSX.")
+        )
+    if b"\x00" in content:
+        line = content[: content.index(b"\x00")].count(b"\n") + 1
+        raise ImportFileError(
+            _("Line %(line)s holds a character that text files cannot contain (NUL).")
+            % {"line": line}
         )
     try:
         return content.decode("utf-8-sig")
@@ -147,9 +164,13 @@ def _xlsx_rows(content: bytes) -> list[list[str]]:
         ) from None
     try:
         sheet = workbook.worksheets[0]
+        # A read-only sheet pads every row to the dimension the file records; one formatted
+        # cell in column XFD would make 16 384 cells a row. Rows are read as they are instead,
+        # and no import has more than MAX_COLUMNS columns.
+        sheet.reset_dimensions()
         rows, filled = [], 0
         for row in sheet.iter_rows(values_only=True):
-            cells = [_cell_text(value) for value in row]
+            cells = [_cell_text(value) for value in row[:MAX_COLUMNS]]
             rows.append(cells)
             # Blank rows do not count: stopping early on them would drop the last experts
             # silently instead of refusing the file as too long.
@@ -157,6 +178,10 @@ def _xlsx_rows(content: bytes) -> list[list[str]]:
             if filled > settings.ACE_IMPORT_MAX_ROWS + 1:
                 break
         return rows
+    except Exception as error:  # openpyxl raises many kinds on a damaged sheet's XML
+        raise ImportFileError(
+            _("This file is not a readable Excel (.xlsx) workbook. Save it again as XLSX or CSV.")
+        ) from error
     finally:
         workbook.close()
 

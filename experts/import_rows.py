@@ -15,6 +15,7 @@ from django_countries import countries
 from phonenumber_field.formfields import PhoneNumberField
 
 from .enums import EmploymentStatus, Gender, Proficiency
+from .forms import check_date_of_birth
 from .models import Language, MemberAdministration, ThematicArea
 
 # What a spreadsheet would run as a formula; never stored (an export would carry it along).
@@ -58,7 +59,7 @@ class Reference:
     def load(cls):
         administrations, languages, areas = {}, {}, {}
         administration_codes = {}
-        for pk, iso, en, fr in MemberAdministration.objects.values_list(
+        for pk, iso, en, fr in MemberAdministration.objects.filter(is_active=True).values_list(
             "pk", "iso_code", "name_en", "name_fr"
         ):
             administration_codes[pk] = iso
@@ -131,7 +132,7 @@ class ImportRowForm(forms.Form):
     )
     gender = forms.CharField(label=gettext_lazy("gender"), required=False)
     nationality = forms.CharField(label=gettext_lazy("nationality"), required=False)
-    work_email = forms.EmailField(label=gettext_lazy("work email"), required=False)
+    work_email = forms.EmailField(label=gettext_lazy("work email"), required=False, max_length=254)
     phone = PhoneNumberField(label=gettext_lazy("phone"), required=False)
     position = forms.CharField(label=gettext_lazy("position"), required=False, max_length=200)
     unit = forms.CharField(label=gettext_lazy("unit"), required=False, max_length=200)
@@ -211,7 +212,7 @@ class ImportRowForm(forms.Form):
                 years = "" if area else years
             if area is None:
                 problems.append(_("unknown thematic area “%(name)s”") % {"name": name})
-            elif years and not (years.isdigit() and int(years) <= 60):
+            elif years and not (years.isascii() and years.isdigit() and int(years) <= 60):
                 problems.append(
                     _("years for %(name)s must be a number from 0 to 60") % {"name": name}
                 )
@@ -220,6 +221,9 @@ class ImportRowForm(forms.Form):
         if problems:
             raise forms.ValidationError("; ".join(problems) + ".")
         return sorted(result.items())
+
+    def clean_date_of_birth(self):
+        return check_date_of_birth(self.cleaned_data["date_of_birth"])
 
     def clean_preferred_language(self):
         value = self.cleaned_data["preferred_language"].casefold()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from . import import_files, imports
 from .enums import ImportRowAction, ImportState
 from .import_forms import ImportConfirmForm, ImportRowFilterForm, ImportUploadForm
+from .import_rows import ImportRowForm
 from .models import ExpertImport
 from .permissions import secretariat_required
 
@@ -122,6 +123,13 @@ def _rows_context(request, expert_import):
     if action:
         rows = rows.filter(action=action)
     page = Paginator(rows, ROWS_PER_PAGE).get_page(filters.cleaned_data.get("page") or 1)
+    # The changes name fields as the import's columns; the page shows their labels.
+    labels = {name: field.label for name, field in ImportRowForm.base_fields.items()}
+    page.object_list = list(page.object_list)
+    for row in page.object_list:
+        row.change_list = [
+            (labels.get(name, name), before, after) for name, (before, after) in row.changes.items()
+        ]
     tabs = [("", _("All rows"), sum(counts.values()))] + [
         (value, label, counts.get(value, 0))
         for value, label in ImportRowAction.choices

@@ -163,11 +163,7 @@ def _decide(expert_import, checked, reference) -> list[ExpertImportRow]:
         [expert_pk for _user, expert_pk in existing.values() if expert_pk]
     )
     current = _current_related([expert_pk for _user, expert_pk in existing.values() if expert_pk])
-    names = NameIndex(
-        (values["home_administration_id"], values.get("date_of_birth"))
-        for _line, _cells, values, _p in checked
-        if values and values.get("date_of_birth")
-    )
+    names = NameIndex(values["home_administration_id"] for _l, _c, values, _p in checked if values)
     first_line_of_email = {}
     rows = []
     for line, cells, values, problems in checked:
@@ -202,29 +198,39 @@ def _decide(expert_import, checked, reference) -> list[ExpertImportRow]:
             continue
         key = name_key(values["given_names"], values["family_name"])
         group = (values["home_administration_id"], values.get("date_of_birth"))
-        matches = names.matches(*group, key) if group[1] else []
+        matches = names.matches(*group, key)
         if matches:
-            reference_, label = matches[0]
             row.action = ImportRowAction.DUPLICATE
-            if isinstance(reference_, str):  # another row of this file
-                row.problems = [
-                    _("Very similar name, same administration and date of birth as row %(line)s.")
-                    % {"line": reference_.removeprefix("row:")}
-                ]
-            else:
-                row.expert_id = reference_
-                row.problems = [
-                    _(
-                        "Very similar name, same administration and date of birth as "
-                        "%(name)s, already on the roster."
-                    )
-                    % {"name": label}
-                ]
+            row.problems = [_duplicate_reason(matches[0])]
+            if not isinstance(matches[0].reference, str):
+                row.expert_id = matches[0].reference
         else:
             row.action = ImportRowAction.CREATE
-        if group[1]:
-            names.add(*group, key, f"row:{line}", "")
+        names.add(*group, key, f"row:{line}", "")
     return rows
+
+
+def _duplicate_reason(match) -> str:
+    within_file = isinstance(match.reference, str)
+    where = {"line": str(match.reference).removeprefix("row:"), "name": match.label}
+    if match.same_birth_date and within_file:
+        text = _("Very similar name, same administration and date of birth as row %(line)s.")
+    elif match.same_birth_date:
+        text = _(
+            "Very similar name, same administration and date of birth as %(name)s, already on "
+            "the roster."
+        )
+    elif within_file:
+        text = _(
+            "Same name and administration as row %(line)s, with no date of birth to tell them "
+            "apart."
+        )
+    else:
+        text = _(
+            "Same name and administration as %(name)s, already on the roster, and no date of "
+            "birth to tell them apart."
+        )
+    return text % where
 
 
 def _existing_accounts(emails) -> dict[str, tuple[int, int | None]]:
@@ -353,6 +359,7 @@ def _apply_or_fail(pk: int) -> None:
                 applied_at=timezone.now(),
                 content=None,
             )
+            _keep_only_the_record(pk)
     except (ImportRefused, IntegrityError) as error:
         message = str(error) if isinstance(error, ImportRefused) else _conflict_message()
         _fail(pk, message)
@@ -371,9 +378,28 @@ def _apply_or_fail(pk: int) -> None:
 
 def _fail(pk: int, message: str) -> None:
     # The file goes as well: the message asks for a fresh upload, and it holds personal data.
-    ExpertImport.objects.filter(pk=pk, state=ImportState.APPLYING).update(
-        state=ImportState.FAILED, error=message, content=None
-    )
+    with transaction.atomic():
+        failed = ExpertImport.objects.filter(pk=pk, state=ImportState.APPLYING).update(
+            state=ImportState.FAILED, error=message, content=None
+        )
+        if failed:
+            _keep_only_the_record(pk)
+
+
+# What an import keeps of each row once it is over: who the row was, what it did and why.
+RECORD_CELLS = ("email", "given_names", "family_name")
+
+
+def _keep_only_the_record(pk: int) -> None:
+    """Drop the personal data an ended import no longer needs (birth dates, phones, passports
+    of people who may never have been imported); the experts' profiles hold what was applied.
+    Changes keep the names of the fields that changed, not their values."""
+    rows = list(ExpertImportRow.objects.filter(expert_import_id=pk).only("cells", "changes"))
+    for row in rows:
+        row.cells = {name: row.cells.get(name, "") for name in RECORD_CELLS}
+        row.values = {}
+        row.changes = {name: ["", ""] for name in row.changes}
+    ExpertImportRow.objects.bulk_update(rows, ["cells", "values", "changes"], batch_size=1000)
 
 
 def _conflict_message() -> str:

@@ -27,6 +27,7 @@ from .models import (
     Education,
     Expert,
     ExpertDocument,
+    ExpertImportRow,
     Expertise,
     ExpertLanguage,
     ExpertMerge,
@@ -351,8 +352,10 @@ def _move_unique(rows, survivor, other, *, key, keep_mine, describe) -> list[dic
 
 
 def _plain_relations():
-    """The relations to Expert that may repeat per expert (moved without any rule)."""
-    with_rules = (ExpertLanguage, Expertise, WorkshopParticipant)
+    """The relations to Expert that may repeat per expert (moved without any rule). An import's
+    row is not moved: it was checked against the removed record, and applying it must find that
+    record gone (a conflict the import reports) rather than silently update the survivor."""
+    with_rules = (ExpertLanguage, Expertise, WorkshopParticipant, ExpertImportRow)
     return [
         relation
         for relation in Expert._meta.get_fields(include_hidden=True)
@@ -408,6 +411,10 @@ def _user_values(user) -> dict:
         "verified": EmailAddress.objects.filter(
             user=user, email__iexact=user.email, verified=True
         ).exists(),
+        # Every address of the account (allauth keeps secondary ones), all removed by the merge.
+        "addresses": list(
+            EmailAddress.objects.filter(user=user).values("email", "verified", "primary")
+        ),
         "first_name": user.first_name,
         "last_name": user.last_name,
         "preferred_language": user.preferred_language,

@@ -29,7 +29,7 @@ class ChooseOtherForm(forms.Form):
     def clean_other(self) -> Expert:
         value = self.cleaned_data["other"].strip()
         experts = Expert.objects.select_related("user", "home_administration")
-        if value.isdigit():
+        if value.isascii() and value.isdigit():
             other = experts.filter(pk=int(value)).first()
         elif "@" in value:
             other = experts.filter(user__email__iexact=value).first()

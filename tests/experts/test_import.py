@@ -733,16 +733,22 @@ def test_very_similar_names_within_the_file(officer_client, django_capture_on_co
         person("k2@customs.example", "MENSAH", "Kwame", "GH", date_of_birth="1985-01-01"),
         person("k3@customs.example", "Kwame", "Mensha", "GH", date_of_birth="01/01/1985"),
         person("k4@customs.example", "Kwame", "Mensah", "GH", date_of_birth="1986-01-01"),
-        person("k5@customs.example", "Kwame", "Mensah", "GH"),  # no date of birth: no match
+        # No date of birth: the same name (folded) is flagged, a merely similar one is not.
+        person("k5@customs.example", "KWAME", "Mensah", "GH"),
+        person("k6@customs.example", "Kwame", "Menssah", "GH"),
     ]
     expert_import = check(officer_client, django_capture_on_commit_callbacks, csv_bytes(*rows))
     same = ["Very similar name, same administration and date of birth as row 2."]
+    no_birth_date = [
+        "Same name and administration as row 2, with no date of birth to tell them apart."
+    ]
     assert outcome(expert_import) == {
         2: (ImportRowAction.CREATE, []),
         3: (ImportRowAction.DUPLICATE, same),
         4: (ImportRowAction.DUPLICATE, same),
         5: (ImportRowAction.CREATE, []),
-        6: (ImportRowAction.CREATE, []),
+        6: (ImportRowAction.DUPLICATE, no_birth_date),
+        7: (ImportRowAction.CREATE, []),
     }
 
 
@@ -1078,7 +1084,7 @@ def test_progress_partial_while_running_then_refresh(officer_client, officer):
 
     imports.set_progress(expert_import.pk, 250, 1000)
     response = officer_client.get(url, headers={"HX-Request": "true"})
-    assert 'id="import-progress"' in response.text
+    assert 'id="import-progress-bar"' in response.text
     assert 'max="1000" value="250"' in response.text
     assert "25% done" in response.text
     assert "Checking the rows" in response.text
@@ -1264,3 +1270,81 @@ def test_an_unknown_import_is_404(officer_client):
         assert officer_client.get(reverse(f"secretariat:{name}", args=[999999])).status_code == 404
     for name in ("import_confirm", "import_cancel"):
         assert officer_client.post(reverse(f"secretariat:{name}", args=[999999])).status_code == 404
+
+
+# --- Found in review ---------------------------------------------------------------------------
+
+
+def test_xlsx_with_a_far_away_formatted_cell_is_read_row_by_row(
+    officer_client, django_capture_on_commit_callbacks
+):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["email", "given_names", "family_name", "administration"])
+    sheet.append(["far@customs.example", "Far", "Away", "KE"])
+    # The sheet's recorded dimension now reaches column XFD; read-only mode would pad every
+    # row to 16 384 cells.
+    sheet["XFD1"].number_format = "0.00"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    expert_import = check(
+        officer_client, django_capture_on_commit_callbacks, buffer.getvalue(), name="w.xlsx"
+    )
+    assert expert_import.state == ImportState.READY
+    assert list(outcome(expert_import).values()) == [(ImportRowAction.CREATE, [])]
+
+
+def test_nul_character_refuses_the_file_with_its_line(
+    officer_client, django_capture_on_commit_callbacks
+):
+    content = csv_bytes(*[person(f"p{n}@customs.example") for n in range(200)])
+    content += b"nul@customs.example,N\x00,Example,KE\r\n"
+    expert_import = check(officer_client, django_capture_on_commit_callbacks, content)
+    assert expert_import.state == ImportState.INVALID
+    assert "Line 202 holds a character that text files cannot contain" in expert_import.error
+
+
+@pytest.mark.parametrize(
+    "cells, message",
+    [
+        ({"areas": "risk-management:²"}, "years for risk-management must be a number"),
+        ({"work_email": "a" * 290 + "@customs.example"}, "work email: Ensure this value has"),
+        ({"date_of_birth": "2090-01-01"}, "cannot be in the future"),
+    ],
+)
+def test_odd_cells_reject_the_row_not_the_file(
+    officer_client, django_capture_on_commit_callbacks, cells, message
+):
+    rows = [person("ok@customs.example"), person("odd@customs.example", **cells)]
+    expert_import = check(officer_client, django_capture_on_commit_callbacks, csv_bytes(*rows))
+    assert expert_import.state == ImportState.READY
+    action, problems = outcome(expert_import)[3]
+    assert action == ImportRowAction.REJECT
+    assert any(message in problem for problem in problems), problems
+
+
+def test_inactive_administration_is_unknown(officer_client, django_capture_on_commit_callbacks):
+    MemberAdministration.objects.filter(iso_code="FR").update(is_active=False)
+    rows = [person("fr@customs.example", administration="FR")]
+    expert_import = check(officer_client, django_capture_on_commit_callbacks, csv_bytes(*rows))
+    action, problems = outcome(expert_import)[2]
+    assert action == ImportRowAction.REJECT
+    assert "unknown Member administration" in problems[0]
+
+
+def test_ended_import_keeps_only_who_each_row_was(
+    officer_client, django_capture_on_commit_callbacks
+):
+    rows = [person("kept@customs.example", date_of_birth="1980-01-01", phone="+254 20 123 4567")]
+    expert_import = check(officer_client, django_capture_on_commit_callbacks, csv_bytes(*rows))
+    confirm(officer_client, django_capture_on_commit_callbacks, expert_import)
+    assert expert_import.state == ImportState.APPLIED
+    row = ExpertImportRow.objects.get(expert_import=expert_import)
+    assert row.cells == {
+        "email": "kept@customs.example",
+        "given_names": "Nadia",
+        "family_name": "Example",
+    }
+    assert row.values == {}

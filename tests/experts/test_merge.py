@@ -13,7 +13,14 @@ from django.utils import timezone
 from ace_portal.accounts.models import Invitation, User
 from experts import accreditation as transitions
 from experts import services
-from experts.enums import AccreditationState, DocumentKind, Proficiency, WorkshopOutcome
+from experts.enums import (
+    AccreditationState,
+    DocumentKind,
+    ImportRowAction,
+    ImportState,
+    Proficiency,
+    WorkshopOutcome,
+)
 from experts.merge import (
     OTHER,
     SURVIVOR,
@@ -30,6 +37,8 @@ from experts.models import (
     Education,
     Expert,
     ExpertDocument,
+    ExpertImport,
+    ExpertImportRow,
     Expertise,
     ExpertLanguage,
     ExpertMerge,
@@ -661,3 +670,31 @@ def test_admin_cannot_delete_the_officer_who_merged(alice, bob):
     merge_experts(alice, bob, choices={}, by=officer)
     with pytest.raises(ProtectedError):
         officer.delete()
+
+
+def test_a_pending_import_row_is_not_moved_to_the_survivor(alice, alice_again, officer):
+    # The row was checked against the removed record; applying it must find that record gone
+    # (the import then fails with its conflict message) instead of rewriting the survivor.
+    expert_import = ExpertImport.objects.create(
+        original_name="x.csv", size=1, created_by=officer, state=ImportState.READY
+    )
+    row = ExpertImportRow.objects.create(
+        expert_import=expert_import, line=2, action=ImportRowAction.UPDATE, expert=alice_again
+    )
+    merge_experts(alice, alice_again, choices={}, by=officer)
+    row.refresh_from_db()
+    assert row.expert_id is None
+
+
+def test_snapshot_keeps_every_address_of_the_closed_account(alice, alice_again, officer):
+    EmailAddress.objects.create(
+        user=alice_again.user, email="second@customs.example", verified=True
+    )
+    merge = merge_experts(alice, alice_again, choices={}, by=officer)
+    addresses = merge.snapshot["user"]["addresses"]
+    assert {"email": "second@customs.example", "verified": True, "primary": False} in addresses
+
+
+def test_odd_record_number_is_a_form_error(officer_client, alice):
+    response = officer_client.get(merge_url(alice), {"other": "²"})
+    assert response.status_code == 400

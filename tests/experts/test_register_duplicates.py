@@ -61,6 +61,9 @@ def test_other_administration_or_birth_date_is_not_flagged(officer_client, alice
     assert response.status_code == 302
     alice.home_administration = kenya
     alice.save()
+    newcomer = Expert.objects.get(user__email="new.person@customs.example")
+    newcomer.date_of_birth = datetime.date(1985, 2, 2)
+    newcomer.save()
     response = register(
         officer_client,
         email="third@customs.example",
@@ -71,6 +74,23 @@ def test_other_administration_or_birth_date_is_not_flagged(officer_client, alice
     assert Expert.objects.get(user__email="third@customs.example").date_of_birth == (
         datetime.date(1990, 5, 5)
     )
+
+
+def test_a_record_without_birth_date_is_still_a_candidate(officer_client, alice, kenya):
+    # Most records predate the birth-date field: a date typed now must not hide them.
+    alice.home_administration = kenya
+    alice.date_of_birth = None
+    alice.save()
+    response = register(officer_client, home_administration=kenya.pk, date_of_birth="1990-05-05")
+    assert response.status_code == 200
+    assert "very similar name" in response.text
+
+
+def test_birth_date_is_checked(officer_client, kenya):
+    response = register(officer_client, home_administration=kenya.pk, date_of_birth="2090-01-01")
+    assert response.status_code == 200
+    assert "cannot be in the future" in response.text
+    assert not Expert.objects.exists()
 
 
 def test_first_form_does_not_offer_the_confirmation(officer_client):
