@@ -11,7 +11,6 @@ import secrets
 
 from django.core.cache import cache
 from django.db import transaction
-from django.utils.translation import get_language
 
 from .models import Language, MemberAdministration, ProfileType, Region, ThematicArea
 
@@ -105,8 +104,3 @@ def snapshot() -> Snapshot:
     if found.version != version:
         found = _snapshot = Snapshot(version)
     return found
-
-
-def reference_choices() -> dict:
-    """The choice lists in the active language: {"areas": [(pk, name), ...], ...}."""
-    return snapshot().lists((get_language() or "en")[:2])
