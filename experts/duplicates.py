@@ -16,9 +16,14 @@ from .models import Expert
 SIMILARITY = 0.88
 
 
+def fold(text: str) -> str:
+    """Case and accents ignored: "Cote d'Ivoire" and "Côte d'Ivoire" are the same text."""
+    text = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(char for char in text if not unicodedata.combining(char))
+
+
 def name_key(given_names: str, family_name: str) -> str:
-    text = unicodedata.normalize("NFKD", f"{given_names} {family_name}".casefold())
-    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = fold(f"{given_names} {family_name}")
     words = "".join(char if char.isalnum() else " " for char in text).split()
     return " ".join(sorted(words))
 

@@ -4,7 +4,6 @@ Reference data (administrations, languages, areas) is looked up by code or by En
 name, with case and accents ignored; the form's messages are what the preview shows.
 """
 
-import unicodedata
 from dataclasses import dataclass
 
 from django import forms
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 from phonenumber_field.formfields import PhoneNumberField
 
+from .duplicates import fold
 from .enums import EmploymentStatus, Gender, Proficiency
 from .forms import check_date_of_birth
 from .models import Language, MemberAdministration, ThematicArea
@@ -38,12 +38,6 @@ EXPERT_FIELDS = [
 ]
 
 
-def fold(text: str) -> str:
-    """Case and accents ignored: "Cote d'Ivoire" finds "Côte d'Ivoire"."""
-    text = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(char for char in text if not unicodedata.combining(char))
-
-
 @dataclass
 class Reference:
     """Lookups from what a spreadsheet says to our reference rows, loaded once per import."""
@@ -57,29 +51,24 @@ class Reference:
 
     @classmethod
     def load(cls):
-        administrations, languages, areas = {}, {}, {}
-        administration_codes = {}
-        for pk, iso, en, fr in MemberAdministration.objects.filter(is_active=True).values_list(
-            "pk", "iso_code", "name_en", "name_fr"
-        ):
-            administration_codes[pk] = iso
-            for key in (iso, en, fr):
-                administrations.setdefault(fold(key), pk)
-        language_codes = {}
-        for pk, code, en, fr in Language.objects.values_list("pk", "code", "name_en", "name_fr"):
-            language_codes[pk] = code
-            for key in (code, en, fr):
-                languages.setdefault(fold(key), pk)
-        area_codes = {}
-        for pk, code, en, fr in ThematicArea.objects.filter(is_active=True).values_list(
-            "pk", "code", "name_en", "name_fr"
-        ):
-            area_codes[pk] = code
-            for key in (code, en, fr):
-                areas.setdefault(fold(key), pk)
+        administrations, administration_codes = _lookup(
+            MemberAdministration.objects.filter(is_active=True), "iso_code"
+        )
+        languages, language_codes = _lookup(Language.objects.all(), "code")
+        areas, area_codes = _lookup(ThematicArea.objects.filter(is_active=True), "code")
         return cls(
             administrations, administration_codes, languages, language_codes, areas, area_codes
         )
+
+
+def _lookup(queryset, code_field: str) -> tuple[dict[str, int], dict[int, str]]:
+    """(folded code or English or French name -> pk, pk -> code) of reference rows."""
+    by_text, codes = {}, {}
+    for pk, code, en, fr in queryset.values_list("pk", code_field, "name_en", "name_fr"):
+        codes[pk] = code
+        for text in (code, en, fr):
+            by_text.setdefault(fold(text), pk)
+    return by_text, codes
 
 
 LEVELS = {level.name.casefold(): level.value for level in Proficiency} | {

@@ -15,13 +15,12 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
-from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from ace_portal.accounts.roles import Role
 from ace_portal.accounts.services import invite_user
 
-from . import completeness, import_files, import_rows, search
+from . import import_files, import_rows, services
 from .duplicates import NameIndex, name_key
 from .enums import ImportRowAction, ImportState, Proficiency
 from .models import (
@@ -442,7 +441,7 @@ def _apply(expert_import: ExpertImport) -> tuple[int, int]:
             set_progress(expert_import.pk, done, total)
     touched = [expert.pk for expert in experts] + [row.expert_id for row in to_update]
     for start in range(0, len(touched), BATCH):
-        _refresh_derived(touched[start : start + BATCH])
+        services.refresh_derived(touched[start : start + BATCH])
         done += len(touched[start : start + BATCH])
         set_progress(expert_import.pk, done, total)
     for expert in experts if invitations else []:
@@ -460,7 +459,7 @@ def _create_experts(expert_import, rows) -> list[Expert]:
     for row in rows:
         user = User(email=row.values["email"], preferred_language=row.values["preferred_language"])
         # Unusable until the expert activates the account (as for experts registered by hand).
-        user.password = "!" + get_random_string(40)
+        user.set_unusable_password()
         users.append(user)
     User.objects.bulk_create(users, batch_size=BATCH)
     group = Group.objects.get(name=Role.EXPERT)
@@ -511,14 +510,3 @@ def _update_expert(row) -> None:
             entry.save(update_fields=["proficiency"])
     for area, years in row.values.get("areas", []):
         Expertise.objects.get_or_create(expert=expert, area_id=area, defaults={"years": years})
-
-
-def _refresh_derived(pks: list[int]) -> None:
-    """Completeness and search vectors of a batch of experts."""
-    from .services import expert_with_profile
-
-    batch = list(expert_with_profile().filter(pk__in=pks))
-    for expert in batch:
-        expert.completeness = completeness.percent(completeness.assess(expert))
-    Expert.objects.bulk_update(batch, ["completeness"])
-    search.refresh_search_vectors(pks)

@@ -405,16 +405,16 @@ def _expert_values(expert: Expert) -> dict:
 
 
 def _user_values(user) -> dict:
+    # Every address of the account (allauth keeps secondary ones), all removed by the merge.
+    addresses = list(EmailAddress.objects.filter(user=user).values("email", "verified", "primary"))
     return {
         "id": user.pk,
         "email": user.email,
-        "verified": EmailAddress.objects.filter(
-            user=user, email__iexact=user.email, verified=True
-        ).exists(),
-        # Every address of the account (allauth keeps secondary ones), all removed by the merge.
-        "addresses": list(
-            EmailAddress.objects.filter(user=user).values("email", "verified", "primary")
+        "verified": any(
+            address["verified"] and address["email"].lower() == user.email.lower()
+            for address in addresses
         ),
+        "addresses": addresses,
         "first_name": user.first_name,
         "last_name": user.last_name,
         "preferred_language": user.preferred_language,

@@ -34,12 +34,18 @@ def expert_with_profile():
 def refresh_completeness(expert: Expert) -> int:
     """Recompute and store what derives from the profile: the completeness percentage (which it
     returns) and the directory's search vector. Every profile change ends here."""
-    fresh = expert_with_profile().get(pk=expert.pk)
-    value = completeness.percent(completeness.assess(fresh))
-    Expert.objects.filter(pk=expert.pk).update(completeness=value)
-    search.refresh_search_vectors([expert.pk])
-    expert.completeness = value
-    return value
+    expert.completeness = refresh_derived([expert.pk])[expert.pk]
+    return expert.completeness
+
+
+def refresh_derived(pks: list[int]) -> dict[int, int]:
+    """``refresh_completeness`` for many experts at once (an import): pk -> completeness."""
+    experts = list(expert_with_profile().filter(pk__in=pks))
+    for fresh in experts:
+        fresh.completeness = completeness.percent(completeness.assess(fresh))
+    Expert.objects.bulk_update(experts, ["completeness"])
+    search.refresh_search_vectors(pks)
+    return {fresh.pk: fresh.completeness for fresh in experts}
 
 
 def register_expert(

@@ -11,7 +11,7 @@ from django.db import IntegrityError
 from django.urls import reverse
 
 from ace_portal.accounts.models import Invitation, User
-from experts import import_files, imports
+from experts import import_files, imports, services
 from experts.enums import EmploymentStatus, Gender, ImportRowAction, ImportState, Proficiency
 from experts.models import (
     Expert,
@@ -914,7 +914,7 @@ def test_a_step_failing_midway_rolls_everything_back(
         assert Expert.objects.filter(user__email="first.new@customs.example").exists()
         raise error
 
-    monkeypatch.setattr(imports, "_refresh_derived", fail)
+    monkeypatch.setattr(services, "refresh_derived", fail)
     confirm(
         officer_client, django_capture_on_commit_callbacks, expert_import, send_invitations="on"
     )
