@@ -93,6 +93,30 @@ def admin_user(db):
     )
 
 
+def sign_in(client, user, *, second_factor: bool = True):
+    """Sign `user` in on the test client as allauth would after password and TOTP.
+
+    Staff pages need a session that passed the second factor (StaffMFAMiddleware reads allauth's
+    authentication records); `client.force_login` alone makes a password-only session, which is
+    what `second_factor=False` gives, for the tests of that door.
+    """
+    import time
+
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.mfa.models import Authenticator
+
+    client.force_login(user)
+    records = [{"method": "password", "at": time.time(), "email": user.email}]
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if second_factor and totp is not None:
+        records.append({"method": "mfa", "at": time.time(), "id": totp.pk, "type": "totp"})
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+    return client
+
+
 @pytest.fixture
 def current_totp_code():
     """The code an authenticator app would show now for STAFF_TOTP_SECRET."""
