@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -5,6 +6,9 @@ from ace_portal.accounts import views as account_views
 
 admin.site.site_header = "ACE Portal"
 admin.site.site_title = "ACE Portal"
+# Django's own admin login form knows no second factor and no rate limit: send it through
+# allauth's sign-in instead (StaffMFAMiddleware then asks the session for its second factor).
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", account_views.home, name="home"),

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -5,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .mfa import session_passed_second_factor
 from .roles import is_staff_role
 
 
@@ -23,13 +26,28 @@ class UserLanguageMiddleware:
 
 
 class StaffMFAMiddleware:
-    """Secretariat officers and admins reach nothing but their account pages until TOTP is on.
+    """Staff reach staff pages only from a session that passed a second factor.
 
-    allauth then asks for the second factor at every sign-in, so a staff session has passed it.
+    "The user has TOTP" is not "this session passed TOTP": Django's own admin login, an invitation
+    acceptance, `login()` from any future view make sessions that passed a password only. So the
+    rule reads allauth's record of the factors this session passed, whatever door made it, and
+    lets such a session reach nothing but the few pages that complete the second factor.
     """
 
-    # Account pages (incl. /accounts/2fa/ setup), language switch, static files.
-    allowed_prefixes = ("/accounts/", "/i18n/", "/static/")
+    # Reached by a staff session that has not passed a second factor: the pages that add one
+    # (TOTP setup asks for the password again first), signing out, and the language switch.
+    # Not the recovery codes, e-mail or password pages: those need the second factor too.
+    pages_before_second_factor = {
+        True: ("mfa_reauthenticate", "account_logout", "set_language"),
+        False: (
+            "mfa_activate_totp",
+            "mfa_index",
+            "account_reauthenticate",
+            "account_logout",
+            "set_language",
+        ),
+    }
+    static_prefixes = ("/static/",)
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -38,13 +56,26 @@ class StaffMFAMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not request.path.startswith(self.allowed_prefixes)
             and is_staff_role(user)
-            and not is_mfa_enabled(user)
+            and not request.path.startswith(self.static_prefixes)
         ):
+            has_totp = is_mfa_enabled(user)
+            if not (has_totp and session_passed_second_factor(request, user)):
+                return self._complete_second_factor(request, has_totp)
+        return self.get_response(request)
+
+    def _complete_second_factor(self, request, has_totp: bool):
+        allowed = {reverse(name) for name in self.pages_before_second_factor[has_totp]}
+        if request.path in allowed:
+            return self.get_response(request)
+        if not has_totp:
             messages.warning(
                 request,
                 _("Staff accounts must use two-factor authentication. Set it up to continue."),
             )
             return redirect(reverse("mfa_activate_totp"))
-        return self.get_response(request)
+        messages.info(
+            request, _("Enter the code from your authenticator app to reach staff pages.")
+        )
+        next_url = request.get_full_path() if request.method == "GET" else reverse("home")
+        return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': next_url})}")

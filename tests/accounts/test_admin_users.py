@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from ace_portal.accounts.models import User
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def add_user(client, email):
 
 @pytest.fixture
 def admin_client_mfa(client, admin_user):
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     return client
 
 

@@ -12,6 +12,7 @@ from ace_portal.accounts import services
 from ace_portal.accounts.models import Invitation, User, hash_token
 from ace_portal.accounts.roles import Role
 from experts.models import Expert, MemberAdministration
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def register(client, officer, django_capture_on_commit_callbacks):
     """Register an expert as the officer; the email goes out when the transaction commits."""
 
     def post(**overrides):
-        client.force_login(officer)
+        sign_in(client, officer)
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
                 reverse("secretariat:register_expert"), registration_data(**overrides)
@@ -255,7 +256,7 @@ def test_resend_invitation_revokes_earlier_link(
     client, officer, invited, mailoutbox, django_capture_on_commit_callbacks
 ):
     user, first_link = invited
-    client.force_login(officer)
+    sign_in(client, officer)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("secretariat:resend_invitation", args=[user.expert.pk]))
     assert response.status_code == 302

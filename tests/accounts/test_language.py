@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.conftest import sign_in
+
 pytestmark = pytest.mark.django_db
 
 
@@ -83,7 +85,7 @@ def test_set_language_staff_without_totp_allowed(client):
     from tests.factories import UserFactory
 
     officer = UserFactory(roles=[Role.SECRETARIAT])
-    client.force_login(officer)
+    sign_in(client, officer)
     response = switch(client, "fr", "/accounts/2fa/")
     assert response.url == "/accounts/2fa/"
     officer.refresh_from_db()

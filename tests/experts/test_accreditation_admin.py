@@ -28,6 +28,7 @@ from experts.models import (
     Workshop,
 )
 from experts.notifications import REQUEST_DECIDED
+from tests.conftest import sign_in
 from tests.factories import ExpertFactory, UserFactory, area
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def toa() -> ProfileType:
 
 @pytest.fixture
 def reviewer(client, admin_user):
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     return client
 
 
@@ -293,7 +294,7 @@ def test_reviewer_without_change_permission_cannot_decide(client, alice, submit)
     viewer = UserFactory(email="viewer@wco.example", is_staff=True)
     TOTP.activate(viewer, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     viewer.user_permissions.add(Permission.objects.get(codename="view_accreditationrequest"))
-    client.force_login(viewer)
+    sign_in(client, viewer)
     request = submit(alice)
 
     page = client.get(REQUESTS)
@@ -604,7 +605,7 @@ def test_workshop_dates_out_of_order_refused(reviewer, admin_user):
 
 
 def test_officer_without_is_staff_cannot_open_the_admin(client, officer):
-    client.force_login(officer)
+    sign_in(client, officer)
     for url in [reverse("admin:index"), REQUESTS]:
         response = client.get(url)
         assert response.status_code == 302

@@ -26,6 +26,7 @@ from experts.models import (
     ProfileType,
     Workshop,
 )
+from tests.conftest import sign_in
 from tests.factories import area
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +101,7 @@ def test_accreditation_pages_anonymous_redirected_to_login(client, url, method):
 @pytest.mark.parametrize("url", [PAGE, FORM])
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_accreditation_pages_officer_without_expert_profile_gets_404(client, officer, url, method):
-    client.force_login(officer)
+    sign_in(client, officer)
     assert getattr(client, method)(url).status_code == 404
 
 

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from experts.models import Expertise, ExpertLanguage
+from tests.conftest import sign_in
 from tests.factories import area, language
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,7 @@ ADMIN_MODELS = sorted(
 
 @pytest.fixture
 def admin_client_mfa(client, admin_user):
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     return client
 
 

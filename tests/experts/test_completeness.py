@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from experts import completeness, services
 from experts.models import Expert
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_completeness_missing_items_link_to_sections(client, alice):
 
 
 def test_completeness_shown_to_officer_without_edit_links(client, officer, alice):
-    client.force_login(officer)
+    sign_in(client, officer)
     response = client.get(reverse("secretariat:expert_detail", args=[alice.pk]))
     assert response.context["completeness"] == 6
     assert reverse("experts:edit_section", args=["identity"]) not in response.text

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from experts import accreditation as transitions
 from experts.cv import CV_SECTION_KEYS
 from experts.models import Accreditation, ProfileType
+from tests.conftest import sign_in
 from tests.factories import ExpertFactory, area
 
 from .conftest import image_bytes
@@ -47,7 +48,7 @@ def pdf_text(response) -> str:
 
 @pytest.fixture
 def officer_client(client, officer):
-    client.force_login(officer)
+    sign_in(client, officer)
     return client
 
 
@@ -272,7 +273,7 @@ def test_cv_pages_404_for_an_unknown_expert(officer_client, url):
 
 
 def test_admin_may_download_a_cv(client, admin_user, alice):
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     assert "Alice Mwangi" in pdf_text(client.get(pdf_url(alice), options()))
 
 

@@ -32,7 +32,7 @@ from experts.models import (
     UnavailablePeriod,
 )
 from experts.search import refresh_search_vectors
-from tests.conftest import STAFF_TOTP_SECRET
+from tests.conftest import STAFF_TOTP_SECRET, sign_in
 from tests.factories import ExpertFactory, UserFactory, area, language
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +171,7 @@ EVERYONE = set(ROSTER)
 
 @pytest.fixture
 def officer_client(client, officer):
-    client.force_login(officer)
+    sign_in(client, officer)
     return client
 
 
@@ -1069,7 +1069,7 @@ def test_officer_reaches_the_directory_and_exports(officer_client, alice):
 
 
 def test_admin_reaches_the_directory(client, admin_user):
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     assert client.get(reverse("secretariat:directory")).status_code == 200
 
 
@@ -1144,7 +1144,7 @@ def test_save_search_with_a_taken_name_is_refused(officer_client, officer):
 
 
 def test_another_officer_may_use_the_same_name(client, other_officer, saved):
-    client.force_login(other_officer)
+    sign_in(client, other_officer)
     response = client.post(reverse("secretariat:save_search"), {"name": saved.name, "query": "q=y"})
     assert messages_of(response) == [f"Search saved as “{saved.name}”."]
     assert SavedSearch.objects.filter(name=saved.name).count() == 2
@@ -1162,7 +1162,7 @@ def test_delete_own_saved_search(officer_client, saved):
 
 
 def test_delete_another_officers_saved_search_is_404(client, other_officer, saved):
-    client.force_login(other_officer)
+    sign_in(client, other_officer)
     response = client.post(reverse("secretariat:delete_saved_search", args=[saved.pk]))
     assert response.status_code == 404
     assert SavedSearch.objects.filter(pk=saved.pk).exists()

@@ -18,7 +18,7 @@ from django.urls import reverse
 from experts.export import neutralise
 from experts.models import MemberAdministration, Region
 from experts.search import refresh_search_vectors
-from tests.conftest import STAFF_TOTP_SECRET
+from tests.conftest import STAFF_TOTP_SECRET, sign_in
 from tests.factories import ExpertFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ BOM = "\ufeff"
 
 @pytest.fixture
 def officer_client(client, officer):
-    client.force_login(officer)
+    sign_in(client, officer)
     return client
 
 

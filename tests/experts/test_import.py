@@ -21,6 +21,7 @@ from experts.models import (
     ExpertLanguage,
     MemberAdministration,
 )
+from tests.conftest import sign_in
 from tests.factories import ExpertFactory, UserFactory, area, language
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ CONFLICT = "The roster changed while the import was being applied"
 
 @pytest.fixture
 def officer_client(client, officer):
-    client.force_login(officer)
+    sign_in(client, officer)
     return client
 
 
@@ -1244,7 +1245,7 @@ def test_anonymous_is_sent_to_sign_in(client, ready_import):
 
 
 def test_an_admin_may_import(client, admin_user, ready_import):
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     assert client.get(reverse("secretariat:import_start")).status_code == 200
     assert client.get(reverse("secretariat:import_detail", args=[ready_import.pk])).status_code == (
         200

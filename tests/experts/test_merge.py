@@ -49,6 +49,7 @@ from experts.models import (
     Workshop,
     WorkshopParticipant,
 )
+from tests.conftest import sign_in
 from tests.experts.test_accreditation_concurrency import split, together
 from tests.factories import ExpertFactory, UserFactory, area, language
 
@@ -61,7 +62,7 @@ REASON = "Decided by the accreditation panel."
 
 @pytest.fixture
 def officer_client(client, officer):
-    client.force_login(officer)
+    sign_in(client, officer)
     return client
 
 
@@ -651,7 +652,7 @@ def test_unknown_survivor_gets_404(officer_client):
 
 def test_admin_shows_merges_read_only(client, admin_user, alice, bob):
     merge = merge_experts(alice, bob, choices={}, by=admin_user)
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
 
     changelist = client.get(reverse("admin:experts_expertmerge_changelist"))
     assert changelist.status_code == 200

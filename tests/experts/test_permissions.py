@@ -11,6 +11,7 @@ from django.urls import reverse
 from ace_portal.accounts.models import Invitation
 from ace_portal.accounts.roles import Role
 from experts.sections import SECTIONS
+from tests.conftest import sign_in
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,29 +179,29 @@ def test_admin_expert_is_not_let_in(client, alice):
 
 @pytest.mark.parametrize(("name", "kwargs"), EXPERT_PAGES, ids=EXPERT_PAGE_IDS)
 def test_expert_pages_officer_gets_404(client, officer, name, kwargs):
-    client.force_login(officer)
+    sign_in(client, officer)
     assert client.get(reverse(name, kwargs=kwargs)).status_code == 404
 
 
 def test_confirm_profile_officer_gets_404(client, officer):
-    client.force_login(officer)
+    sign_in(client, officer)
     assert client.post(reverse("experts:confirm_profile")).status_code == 404
 
 
 @pytest.mark.parametrize(("name", "needs_pk"), SECRETARIAT_PAGES)
 @pytest.mark.parametrize("staff", ["officer", "admin_user"])
 def test_secretariat_pages_staff_gets_200(request, client, alice, name, needs_pk, staff):
-    client.force_login(request.getfixturevalue(staff))
+    sign_in(client, request.getfixturevalue(staff))
     assert client.get(secretariat_url(name, needs_pk, alice)).status_code == 200
 
 
 def test_expert_detail_unknown_expert_404(client, officer):
-    client.force_login(officer)
+    sign_in(client, officer)
     assert client.get(reverse("secretariat:expert_detail", args=[999999])).status_code == 404
 
 
 def test_resend_invitation_officer_redirected_to_expert_detail(client, officer, alice):
-    client.force_login(officer)
+    sign_in(client, officer)
     response = client.post(reverse("secretariat:resend_invitation", args=[alice.pk]))
     assert response.status_code == 302
     assert response.url == reverse("secretariat:expert_detail", args=[alice.pk])
@@ -209,13 +210,13 @@ def test_resend_invitation_officer_redirected_to_expert_detail(client, officer, 
 
 
 def test_resend_invitation_get_not_allowed(client, officer, alice):
-    client.force_login(officer)
+    sign_in(client, officer)
     response = client.get(reverse("secretariat:resend_invitation", args=[alice.pk]))
     assert response.status_code == 405
 
 
 def test_home_officer_redirected_to_directory(client, officer):
-    client.force_login(officer)
+    sign_in(client, officer)
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response.url == reverse("secretariat:directory")
@@ -229,14 +230,14 @@ def test_home_user_without_role_sees_welcome_page(client):
 
 
 def test_admin_officer_without_staff_flag_is_not_let_in(client, officer):
-    client.force_login(officer)
+    sign_in(client, officer)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
 
 
 def test_admin_index_admin_user_gets_200(client, admin_user):
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     assert client.get(reverse("admin:index")).status_code == 200
 
 
@@ -253,7 +254,7 @@ def staff_only_urls(expert):
 
 @pytest.mark.parametrize("staff", ["officer_without_totp", "admin_without_totp"])
 def test_staff_pages_staff_without_totp_redirected_to_mfa_activation(request, client, alice, staff):
-    client.force_login(request.getfixturevalue(staff))
+    sign_in(client, request.getfixturevalue(staff))
     for url in staff_only_urls(alice):
         response = client.get(url)
         assert response.status_code == 302, url
@@ -284,7 +285,7 @@ def test_mfa_activation_page_officer_without_totp_can_set_up_totp(client, office
 
 
 def test_staff_pages_officer_with_totp_not_redirected(client, officer):
-    client.force_login(officer)
+    sign_in(client, officer)
     response = client.get(reverse("secretariat:directory"))
     assert response.status_code == 200
 
@@ -297,7 +298,7 @@ def test_staff_pages_officer_with_totp_not_redirected(client, officer):
 )
 def test_document_download_by_role(request, client, alice_cv, who, expected):
     user = request.getfixturevalue(who)
-    client.force_login(getattr(user, "user", user))
+    sign_in(client, getattr(user, "user", user))
     response = client.get(reverse("experts:document", args=[alice_cv.pk]))
     assert response.status_code == expected
     response.close()
@@ -308,7 +309,7 @@ def test_document_download_by_role(request, client, alice_cv, who, expected):
 )
 def test_photo_by_role(request, client, alice_photo, who, expected):
     user = request.getfixturevalue(who)
-    client.force_login(getattr(user, "user", user))
+    sign_in(client, getattr(user, "user", user))
     response = client.get(reverse("experts:photo", args=[alice_photo.pk]))
     assert response.status_code == expected
     if expected == 200:
@@ -323,7 +324,7 @@ def test_photo_expert_without_photo_404(client, alice):
 
 
 def test_document_unknown_404(client, officer):
-    client.force_login(officer)
+    sign_in(client, officer)
     assert client.get(reverse("experts:document", args=[999999])).status_code == 404
 
 
@@ -351,7 +352,7 @@ def test_profile_sensitive_fields_shown_to_owner(client, alice_sensitive):
 
 
 def test_expert_detail_sensitive_fields_shown_to_officer(client, officer, alice_sensitive):
-    client.force_login(officer)
+    sign_in(client, officer)
     response = client.get(reverse("secretariat:expert_detail", args=[alice_sensitive.pk]))
     for text in SENSITIVE_TEXT:
         assert text in response.text

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from experts.models import ExpertDocument, UnavailablePeriod
 from experts.search import refresh_search_vectors
+from tests.conftest import sign_in
 from tests.factories import ExpertFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,7 @@ def test_expert_detail_query_count_independent_of_rows(
     add_extras(alice, 1, pdf_bytes)
     add_profile_rows(bob, 10)
     add_extras(bob, 10, pdf_bytes)
-    client.force_login(officer)
+    sign_in(client, officer)
     small = queries_for(client, reverse("secretariat:expert_detail", args=[alice.pk]))
     with django_assert_num_queries(small):
         client.get(reverse("secretariat:expert_detail", args=[bob.pk]))
@@ -69,7 +70,7 @@ def test_expert_detail_query_count_independent_of_rows(
 
 def test_directory_query_count_independent_of_size(client, officer, django_assert_num_queries):
     url = reverse("secretariat:directory")
-    client.force_login(officer)
+    sign_in(client, officer)
     ExpertFactory.create_batch(3)
     small = queries_for(client, url)
 
@@ -83,7 +84,7 @@ def test_directory_search_query_count_independent_of_size(
     client, officer, django_assert_num_queries
 ):
     url = reverse("secretariat:directory") + "?q=Ana"  # every ExpertFactory expert
-    client.force_login(officer)
+    sign_in(client, officer)
     ExpertFactory.create_batch(3)
     refresh_search_vectors()
     small = queries_for(client, url)
@@ -98,7 +99,7 @@ def test_admin_expert_changelist_query_count_independent_of_size(
     client, admin_user, django_assert_num_queries
 ):
     url = reverse("admin:experts_expert_changelist")
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     ExpertFactory.create_batch(3)
     small = queries_for(client, url)
     ExpertFactory.create_batch(27)

@@ -6,13 +6,14 @@ import pytest
 from django.urls import reverse
 
 from experts.models import Expert, MemberAdministration
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def officer_client(client, officer):
-    client.force_login(officer)
+    sign_in(client, officer)
     return client
 
 

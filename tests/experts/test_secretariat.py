@@ -6,6 +6,7 @@ from django.urls import reverse
 from ace_portal.accounts.models import Invitation
 from experts.models import Expert
 from experts.search import refresh_search_vectors
+from tests.conftest import sign_in
 from tests.factories import ExpertFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def officer_client(client, officer):
-    client.force_login(officer)
+    sign_in(client, officer)
     return client
 
 
@@ -119,7 +120,7 @@ def test_navigation_officer(officer_client):
 
 
 def test_navigation_admin(client, admin_user):
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     text = client.get(reverse("secretariat:directory")).text
     assert reverse("admin:index") in text
     assert reverse("secretariat:register_expert") in text

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from experts import uploads
 from experts.models import Expert, ExpertDocument
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -182,7 +183,7 @@ def test_cv_download_returns_bytes_as_attachment(signed_in, alice, pdf_bytes):
 
 
 def test_cv_download_by_officer(client, officer, alice_cv, pdf_bytes):
-    client.force_login(officer)
+    sign_in(client, officer)
     response = client.get(reverse("experts:document", args=[alice_cv.pk]))
     assert b"".join(response.streaming_content) == pdf_bytes
     response.close()
@@ -198,7 +199,7 @@ def test_cv_link_on_profile_and_secretariat_page(client, officer, alice, alice_c
     url = reverse("experts:document", args=[alice_cv.pk])
     client.force_login(alice.user)
     assert url in client.get(reverse("experts:profile")).text
-    client.force_login(officer)
+    sign_in(client, officer)
     assert url in client.get(reverse("secretariat:expert_detail", args=[alice.pk])).text
 
 

@@ -18,6 +18,7 @@ from experts.models import (
     Workshop,
     WorkshopParticipant,
 )
+from tests.conftest import sign_in
 from tests.factories import ExpertFactory, area
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ Outcome = WorkshopOutcome
 
 @pytest.fixture
 def officer_client(client, officer):
-    client.force_login(officer)
+    sign_in(client, officer)
     return client
 
 
@@ -140,7 +141,7 @@ def test_workshop_urls_are_not_found_for_experts(client, alice, workshop, name):
 @pytest.mark.parametrize("name", PAGES)
 def test_workshop_pages_open_for_officers_and_admins(client, officer, admin_user, workshop, name):
     for user in (officer, admin_user):
-        client.force_login(user)
+        sign_in(client, user)
         assert client.get(url_for(name, workshop)).status_code == 200
 
 
@@ -155,7 +156,7 @@ def test_workshop_detail_of_unknown_workshop_is_not_found(officer_client):
 
 def test_workshops_link_in_navigation_for_the_secretariat_only(client, officer, alice):
     link = reverse("secretariat:workshop_list")
-    client.force_login(officer)
+    sign_in(client, officer)
     assert link in client.get(reverse("secretariat:directory")).text
     client.force_login(alice.user)
     assert link not in client.get(reverse("experts:profile")).text

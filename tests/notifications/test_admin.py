@@ -11,6 +11,7 @@ from ace_portal.accounts.notifications import ACCOUNT_ACTIVATION
 from ace_portal.notifications import services
 from ace_portal.notifications.models import Notification
 from experts.notifications import PASSPORT_EXPIRY, PROFILE_CONFIRMATION
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def _fresh_smtp_connection():
 
 @pytest.fixture
 def admin_client_mfa(client, admin_user):
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     return client
 
 
@@ -211,7 +212,7 @@ def test_change_page_cannot_edit_the_row(admin_client_mfa, alice):
 
 def test_outbox_admin_is_for_admins_only(client, officer, alice):
     row(alice.user, "pending")
-    client.force_login(officer)
+    sign_in(client, officer)
 
     response = client.get(CHANGELIST)
 

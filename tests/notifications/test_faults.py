@@ -11,6 +11,7 @@ from ace_portal.notifications import services
 from ace_portal.notifications.enums import NotificationState
 from ace_portal.notifications.models import Notification
 from experts.notifications import PROFILE_CONFIRMATION
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def confirmation(alice):
 
 @pytest.fixture
 def admin_client(client, admin_user):
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     return client
 
 

@@ -22,6 +22,7 @@ from ace_portal.notifications.enums import NotificationState
 from ace_portal.notifications.models import Notification
 from experts.models import Expert, MemberAdministration
 from experts.notifications import PROFILE_CONFIRMATION
+from tests.conftest import sign_in
 from tests.factories import UserFactory
 
 from .conftest import use_broker, wait_until
@@ -109,7 +110,7 @@ def test_worker_delivers_each_queued_notification_once(worker, smtp_sink):
 def test_broker_down_user_action_succeeds_and_sweep_delivers_once(
     worker, smtp_sink, client, officer
 ):
-    client.force_login(officer)
+    sign_in(client, officer)
     email = "new.expert@customs.example"
     use_broker(UNREACHABLE_BROKER)
     try:
