@@ -230,9 +230,21 @@ class UnavailablePeriodForm(_PeriodForm):
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
 
+# Rows a profile list may have. absolute_max bounds what Django builds from TOTAL_FORMS: left at
+# its default (max_num + 1000), one 1 KB POST made the server build and render 1 030 forms.
+MAX_ROWS = 30
+
+
 def _formset(form, model):
     return inlineformset_factory(
-        Expert, model, form=form, extra=1, can_delete=True, max_num=30, validate_max=True
+        Expert,
+        model,
+        form=form,
+        extra=1,
+        can_delete=True,
+        max_num=MAX_ROWS,
+        absolute_max=MAX_ROWS,
+        validate_max=True,
     )
 
 

@@ -115,6 +115,12 @@ class BaseOutcomeFormSet(forms.BaseFormSet):
         }
         super().__init__(*args, **kwargs)
 
+    def _construct_form(self, i, **kwargs):
+        # Every row is a participant's. Django skips the validation of an unchanged "extra" row,
+        # which a hand-made POST can declare (INITIAL_FORMS one short): that row would then be
+        # saved without cleaned data. So no row may be skipped: each is validated in full.
+        return super()._construct_form(i, **{**kwargs, "empty_permitted": False})
+
     def clean(self):
         # Such a row has no line on the screen to show its error on.
         if any(form.seat is None for form in self.forms):

@@ -686,3 +686,39 @@ def test_expert_detail_query_count_independent_of_accreditations(
     with django_assert_num_queries(small):
         response = officer_client.get(url)
     assert response.text.count("Validity extended") == 5
+
+
+def test_record_outcomes_an_extra_unchanged_row_is_not_a_500(
+    officer_client, officer, workshop, alice, bob
+):
+    """A POST that counts a row as extra (INITIAL_FORMS one short) while it still carries the
+    participant's unchanged values: Django skips such a row's validation, and the screen used
+    to read its missing cleaned data (KeyError: 'participant', a 500)."""
+    alice_seat, bob_seat = seat(workshop, alice, bob, by=officer)
+    data = outcomes_data(
+        workshop, [(alice_seat, Outcome.PASSED, ""), (bob_seat, Outcome.PENDING, "")]
+    )
+    data["form-INITIAL_FORMS"] = "1"
+    response = officer_client.post(
+        reverse("secretariat:workshop_outcomes", args=[workshop.pk]), data
+    )
+    assert response.status_code in (302, 400)
+    bob_seat.refresh_from_db()
+    assert bob_seat.outcome == Outcome.PENDING
+
+
+def test_record_outcomes_an_extra_empty_row_is_refused_not_a_500(
+    officer_client, officer, workshop, alice
+):
+    """A hand-made POST with one more (empty) row than the screen had: a clear error, nothing saved."""
+    (alice_seat,) = seat(workshop, alice, by=officer)
+    data = outcomes_data(workshop, [(alice_seat, Outcome.PASSED, "")])
+    data["form-TOTAL_FORMS"] = "2"
+    response = officer_client.post(
+        reverse("secretariat:workshop_outcomes", args=[workshop.pk]), data
+    )
+    assert response.status_code == 400
+    assert "Nothing was saved. Please correct the outcomes and save." in response.text
+    alice_seat.refresh_from_db()
+    assert alice_seat.outcome == Outcome.PENDING
+    assert Accreditation.objects.get(expert=alice).state == S.SHORTLISTED
