@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from . import directory, export
 from .directory import DirectoryForm
+from .forms import SavedSearchForm
 from .models import SavedSearch
 from .permissions import secretariat_required
 
@@ -85,19 +86,20 @@ def directory_export(request):
 @require_POST
 @secretariat_required
 def save_search(request):
-    name = request.POST.get("name", "").strip()[:100]
-    query = request.POST.get("query", "")[:2000]
-    if not name:
-        messages.error(request, _("Give the search a name to save it."))
-    else:
-        try:
-            with transaction.atomic():  # a savepoint: a taken name must not spoil a transaction
-                SavedSearch.objects.create(owner=request.user, name=name, query=query)
-            messages.success(request, _("Search saved as “%(name)s”.") % {"name": name})
-        except IntegrityError:
-            messages.error(
-                request, _("You already have a saved search called “%(name)s”.") % {"name": name}
-            )
+    form = SavedSearchForm(request.POST)
+    if not form.is_valid():
+        # NUL bytes, over-long values or no name: a message that says which, never a 500.
+        messages.error(request, form.first_error())
+        return redirect("secretariat:directory")
+    name, query = form.cleaned_data["name"], form.cleaned_data["query"]
+    try:
+        with transaction.atomic():  # a savepoint: a taken name must not spoil a transaction
+            SavedSearch.objects.create(owner=request.user, name=name, query=query)
+        messages.success(request, _("Search saved as “%(name)s”.") % {"name": name})
+    except IntegrityError:
+        messages.error(
+            request, _("You already have a saved search called “%(name)s”.") % {"name": name}
+        )
     return redirect(reverse("secretariat:directory") + ("?" + query if query else ""))
 
 

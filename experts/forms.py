@@ -255,6 +255,20 @@ WorkExperienceFormSet = _formset(WorkExperienceForm, WorkExperience)
 UnavailablePeriodFormSet = _formset(UnavailablePeriodForm, UnavailablePeriod)
 
 
+class SavedSearchForm(forms.Form):
+    """A directory search the officer keeps under a name (the query is the page's filters)."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        error_messages={"required": _("Give the search a name to save it.")},
+    )
+    query = forms.CharField(label=_("Filters"), max_length=2000, required=False, strip=False)
+
+    def first_error(self) -> str:
+        return next(str(error) for errors in self.errors.values() for error in errors)
+
+
 class RegisterExpertForm(forms.Form):
     """The Secretariat registers a new expert; the account is activated through an invitation."""
 

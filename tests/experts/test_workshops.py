@@ -710,7 +710,7 @@ def test_record_outcomes_an_extra_unchanged_row_is_not_a_500(
 def test_record_outcomes_an_extra_empty_row_is_refused_not_a_500(
     officer_client, officer, workshop, alice
 ):
-    """A hand-made POST with one more (empty) row than the screen had: a clear error, nothing saved."""
+    """A hand-made POST with one more (empty) row than the screen had: an error, nothing saved."""
     (alice_seat,) = seat(workshop, alice, by=officer)
     data = outcomes_data(workshop, [(alice_seat, Outcome.PASSED, "")])
     data["form-TOTAL_FORMS"] = "2"
