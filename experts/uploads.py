@@ -30,6 +30,16 @@ def safe_original_name(upload, default: str) -> str:
         return default
 
 
+def pdf_download_name(original_name: str) -> str:
+    """The name a checked PDF is downloaded under: the uploader's name, but always ``.pdf``.
+
+    The upload was checked to be a PDF; its name was not. A PDF that also holds HTML, uploaded
+    as ``poly.html``, must never reach a browser or a file manager named as a web page.
+    """
+    stem = original_name.rsplit(".", 1)[0] if "." in original_name else original_name
+    return f"{stem or 'document'}.pdf"
+
+
 def validate_pdf(upload) -> None:
     """A CV must really be a PDF: its bytes start with the PDF signature and end the document."""
     _check_size(upload, settings.MAX_CV_BYTES)

@@ -1,6 +1,7 @@
 """The language switch: remembered on the account and used for the user's pages."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from tests.conftest import sign_in
@@ -90,3 +91,11 @@ def test_set_language_staff_without_totp_allowed(client):
     assert response.url == "/accounts/2fa/"
     officer.refresh_from_db()
     assert officer.preferred_language == "fr"
+
+
+def test_language_cookie_is_same_site_and_not_for_scripts(client):
+    response = switch(client, "fr", reverse("account_login"))
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "fr"
+    assert cookie["samesite"] == "Lax"
+    assert cookie["httponly"] is True

@@ -80,6 +80,24 @@ def test_cv_real_pdf_accepted_and_stored_privately(signed_in, alice, pdf_bytes):
     assert re.fullmatch(rf"documents/{alice.pk}/[0-9a-f]{{32}}\.pdf", document.file.name)
 
 
+@pytest.mark.parametrize(
+    ("uploaded_as", "downloaded_as"),
+    [("poly.html", "poly.pdf"), ("cv.svg", "cv.pdf"), ("report", "report.pdf")],
+)
+def test_cv_download_is_named_and_typed_by_its_checked_content(
+    signed_in, alice, pdf_bytes, uploaded_as, downloaded_as
+):
+    """A PDF that also holds HTML passes the PDF check; its name must not make it a web page."""
+    polyglot = pdf_bytes.replace(b"%%EOF", b"<html><script>alert(1)</script></html>\n%%EOF")
+    assert upload_cv(signed_in, uploaded_as, polyglot, content_type="text/html").status_code == 302
+    document = ExpertDocument.objects.get(expert=alice)
+    response = signed_in.get(reverse("experts:document", args=[document.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{downloaded_as}"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
 def test_cv_private_storage_is_outside_the_web_root():
     private = Path(settings.PRIVATE_MEDIA_ROOT).resolve()
     for public in [settings.STATIC_ROOT, *settings.STATICFILES_DIRS]:
