@@ -27,7 +27,7 @@ from django_countries import countries
 
 from ace_portal.accounts.roles import Role
 
-from . import completeness, demo_accreditation
+from . import completeness, demo_accreditation, search
 from .enums import EmploymentStatus, Gender, MissionLength, Proficiency
 from .models import (
     Education,
@@ -559,6 +559,9 @@ def save_batch(drafts: list[Draft], expert_group) -> None:
                 row.expert = draft.expert
                 rows.append(row)
         model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    # bulk_create bypasses the services that keep the search vector: one UPDATE per batch, with
+    # the same SQL they use, so a seeded pool is found by text like a real one.
+    search.refresh_search_vectors([draft.expert.pk for draft in drafts])
 
 
 @transaction.atomic
