@@ -199,6 +199,10 @@ MAX_PHOTO_BYTES = env_int("ACE_MAX_PHOTO_BYTES", 5 * 1024 * 1024)
 # Expert imports: 20 MB holds 20 000 rows with long biographies.
 ACE_IMPORT_MAX_BYTES = env_int("ACE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 ACE_IMPORT_MAX_ROWS = env_int("ACE_IMPORT_MAX_ROWS", 20_000)
+# What the parts of an XLSX may unpack to (a workbook of 20 000 experts is a few tens of MB).
+ACE_IMPORT_MAX_XLSX_UNPACKED_BYTES = env_int(
+    "ACE_IMPORT_MAX_XLSX_UNPACKED_BYTES", 200 * 1024 * 1024
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 

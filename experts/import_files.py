@@ -60,6 +60,10 @@ ALIASES = {
 
 # Far more than the columns the import knows; beyond this a row is not a list of experts.
 MAX_COLUMNS = 200
+# Blank rows a sheet may have between and below its experts. Rows are counted as they are read,
+# blank or not, so a sheet whose one cell sits at row 100 000 000 is refused at once instead of
+# being walked row by empty row for minutes.
+MAX_BLANK_ROWS = 1000
 
 
 class ImportFileError(Exception):
@@ -153,9 +157,35 @@ def _csv_rows(text: str) -> list[list[str]]:
         ) from None
 
 
+def _check_unpacked_size(content: bytes) -> None:
+    """Refuse a workbook whose parts unpack to more than ACE_IMPORT_MAX_XLSX_UNPACKED_BYTES.
+
+    A 20 MB upload of zeros unpacks to gigabytes. Python's zipfile never inflates a part beyond
+    the size its header declares (it stops there and checks the CRC), so the declared sizes,
+    checked before anything is read, bound what reading can cost.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise ImportFileError(
+            _("This file is not a readable Excel (.xlsx) workbook. Save it again as XLSX or CSV.")
+        ) from None
+    limit = settings.ACE_IMPORT_MAX_XLSX_UNPACKED_BYTES
+    if unpacked > limit:
+        raise ImportFileError(
+            _(
+                "This workbook unpacks to more than %(limit)s MB, far more than a list of "
+                "experts. Save only the sheet of experts, as XLSX or CSV."
+            )
+            % {"limit": limit // 1024 // 1024}
+        )
+
+
 def _xlsx_rows(content: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
@@ -169,21 +199,36 @@ def _xlsx_rows(content: bytes) -> list[list[str]]:
         # and no import has more than MAX_COLUMNS columns.
         sheet.reset_dimensions()
         rows, filled = [], 0
+        most_rows = settings.ACE_IMPORT_MAX_ROWS + 1 + MAX_BLANK_ROWS  # + 1: the header
         for row in sheet.iter_rows(values_only=True):
             cells = [_cell_text(value) for value in row[:MAX_COLUMNS]]
             rows.append(cells)
-            # Blank rows do not count: stopping early on them would drop the last experts
-            # silently instead of refusing the file as too long.
+            # Stopping at the row limit without counting the filled rows would drop the last
+            # experts silently: too many filled rows are refused as too long by _table.
             filled += any(cell.strip() for cell in cells)
             if filled > settings.ACE_IMPORT_MAX_ROWS + 1:
                 break
+            if len(rows) > most_rows:
+                raise _SheetTooLong
         return rows
+    except _SheetTooLong:
+        raise ImportFileError(
+            _(
+                "The sheet goes on below row %(row)s with blank rows or stray cells. Delete the "
+                "rows below your list of experts and upload it again."
+            )
+            % {"row": most_rows}
+        ) from None
     except Exception as error:  # openpyxl raises many kinds on a damaged sheet's XML
         raise ImportFileError(
             _("This file is not a readable Excel (.xlsx) workbook. Save it again as XLSX or CSV.")
         ) from error
     finally:
         workbook.close()
+
+
+class _SheetTooLong(Exception):
+    pass
 
 
 def _cell_text(value) -> str:
