@@ -199,6 +199,10 @@ MAX_PHOTO_BYTES = env_int("ACE_MAX_PHOTO_BYTES", 5 * 1024 * 1024)
 # Expert imports: 20 MB holds 20 000 rows with long biographies.
 ACE_IMPORT_MAX_BYTES = env_int("ACE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 ACE_IMPORT_MAX_ROWS = env_int("ACE_IMPORT_MAX_ROWS", 20_000)
+# Directory exports up to this many rows stream in the request (well under a second even as
+# XLSX); larger ones are written by a worker and kept for their requester this many hours.
+ACE_EXPORT_STREAM_MAX_ROWS = env_int("ACE_EXPORT_STREAM_MAX_ROWS", 5_000)
+ACE_EXPORT_KEEP_HOURS = env_int("ACE_EXPORT_KEEP_HOURS", 24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 
