@@ -203,6 +203,10 @@ ACE_IMPORT_MAX_ROWS = env_int("ACE_IMPORT_MAX_ROWS", 20_000)
 ACE_IMPORT_MAX_XLSX_UNPACKED_BYTES = env_int(
     "ACE_IMPORT_MAX_XLSX_UNPACKED_BYTES", 200 * 1024 * 1024
 )
+# Directory exports up to this many rows stream in the request (well under a second even as
+# XLSX); larger ones are written by a worker and kept for their requester this many hours.
+ACE_EXPORT_STREAM_MAX_ROWS = env_int("ACE_EXPORT_STREAM_MAX_ROWS", 5_000)
+ACE_EXPORT_KEEP_HOURS = env_int("ACE_EXPORT_KEEP_HOURS", 24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import directory, export
+from . import directory, export, exports
 from .directory import DirectoryForm
+from .enums import ExportFormat
 from .forms import SavedSearchForm
 from .models import SavedSearch
 from .permissions import secretariat_required
@@ -61,6 +62,8 @@ def directory_page(request):
 
 @secretariat_required
 def directory_export(request):
+    """The directory's current result as a file: streamed when small, else written by a worker
+    (a request must not outlive gunicorn's timeout: it would be cut with its 200 already sent)."""
     form, criteria = _criteria(request)
     if form.is_bound and not form.is_valid():
         # Never export the whole roster for filters that did not apply: back to the page,
@@ -68,8 +71,16 @@ def directory_export(request):
         return redirect(reverse("secretariat:directory") + "?" + _filters_query(request))
     experts, _sort = directory.filter_experts(criteria)
     sensitive = request.GET.get("sensitive") == "1"
+    file_format = ExportFormat.XLSX if request.GET.get("format") == "xlsx" else ExportFormat.CSV
+    query = _filters_query(request)
+    if not exports.should_stream(experts):
+        job = exports.request_export(
+            by=request.user, query=query, file_format=file_format, sensitive=sensitive
+        )
+        return redirect("secretariat:export_detail", pk=job.pk)
+    exports.log_streamed(by=request.user, query=query, file_format=file_format, sensitive=sensitive)
     stamp = timezone.localdate().isoformat()
-    if request.GET.get("format") == "xlsx":
+    if file_format == ExportFormat.XLSX:
         return FileResponse(
             export.xlsx_file(experts, sensitive=sensitive),
             as_attachment=True,
@@ -77,7 +88,7 @@ def directory_export(request):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response = StreamingHttpResponse(
-        export.csv_rows(experts, sensitive=sensitive), content_type="text/csv; charset=utf-8"
+        export.csv_chunks(experts, sensitive=sensitive), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="experts-{stamp}.csv"'
     return response

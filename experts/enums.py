@@ -141,3 +141,15 @@ class ImportRowAction(models.TextChoices):
     UNCHANGED = "unchanged", _("No change")
     DUPLICATE = "duplicate", _("Possible duplicate")
     REJECT = "reject", _("Rejected")
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+
+
+class ExportState(models.TextChoices):
+    PENDING = "pending", _("Waiting for the background worker")
+    RUNNING = "running", _("Being written")
+    DONE = "done", _("Ready to download")
+    FAILED = "failed", _("Failed")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cv_views, directory_views, import_views, merge_views, workshop_views
+from . import cv_views, directory_views, export_views, import_views, merge_views, workshop_views
 from . import secretariat_views as views
 
 app_name = "secretariat"
@@ -9,6 +9,13 @@ urlpatterns = [
     # The directory is the Secretariat's list of experts.
     path("experts/", directory_views.directory_page, name="directory"),
     path("experts/export/", directory_views.directory_export, name="directory_export"),
+    path("experts/exports/<int:pk>/", export_views.export_detail, name="export_detail"),
+    path(
+        "experts/exports/<int:pk>/progress/", export_views.export_progress, name="export_progress"
+    ),
+    path(
+        "experts/exports/<int:pk>/download/", export_views.export_download, name="export_download"
+    ),
     path("experts/saved-searches/", directory_views.save_search, name="save_search"),
     path(
         "experts/saved-searches/<int:pk>/delete/",

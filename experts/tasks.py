@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import accreditation, imports, reminders
+from . import accreditation, exports, imports, reminders
 
 
 @shared_task(name="experts.send_profile_confirmation_reminders", acks_late=True)
@@ -36,3 +36,14 @@ def check_import(pk: int) -> None:
 @shared_task(name="experts.apply_import", acks_late=True)
 def apply_import(pk: int) -> None:
     imports.apply(pk)
+
+
+# A whole-roster XLSX takes a few tens of seconds; the limits only stop a runaway job.
+@shared_task(name="experts.build_export", acks_late=True, soft_time_limit=1800, time_limit=1900)
+def build_export(pk: int) -> None:
+    exports.build(pk)
+
+
+@shared_task(name="experts.delete_expired_exports", acks_late=True)
+def delete_expired_exports() -> int:
+    return exports.delete_expired()

@@ -41,6 +41,8 @@ from ace_portal.notifications.services import notify, preferences_url
 from experts.accreditation import recognize
 from experts.accreditation_requests import submit_request
 from experts.enums import DocumentKind, RequestKind, WorkshopKind
+from experts.exports import build as build_export
+from experts.exports import request_export
 from experts.merge import merge_experts
 from experts.models import (
     ExpertDocument,
@@ -124,6 +126,10 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "secretariat:workshop_detail": row("login", "2fa", "404", "404", "200", "200"),
     "secretariat:workshop_add_candidate": row("405", "2fa", "405", "405", "405", "405"),
     "secretariat:workshop_outcomes": row("405", "2fa", "405", "405", "405", "405"),
+    # An export is its requester's alone (it may hold passport data): the admin is a stranger.
+    "secretariat:export_detail": row("login", "2fa", "404", "404", "200", "404"),
+    "secretariat:export_progress": row("login", "2fa", "404", "404", "200", "404"),
+    "secretariat:export_download": row("login", "2fa", "404", "404", "200", "404"),
     "secretariat:expert_cv": row("login", "2fa", "404", "404", "200", "200"),
     "secretariat:expert_cv_pdf": row("login", "2fa", "404", "404", "400", "400"),
     "notifications:list": row("login", "2fa", "200", "200", "200", "200"),
@@ -280,7 +286,11 @@ def build_world(alice, bob, officer, admin_user):
     merge_experts(
         bob, ExpertFactory(given_names="Bob", family_name="Okafor"), choices={}, by=officer
     )
+    # The officer's finished export (the task's own work, run here: no commit in this test).
+    export_job = request_export(by=officer, query="", file_format="csv", sensitive=False)
+    build_export(export_job.pk)
     return {
+        "export": export_job.pk,
         "token": invitation_token,
         "section": SECTIONS[0].slug,
         "document": document.pk,
@@ -333,6 +343,9 @@ def url_kwargs(key: str, world: dict) -> dict:
         "secretariat:workshop_detail": {"pk": world["workshop"]},
         "secretariat:workshop_add_candidate": {"pk": world["workshop"]},
         "secretariat:workshop_outcomes": {"pk": world["workshop"]},
+        "secretariat:export_detail": {"pk": world["export"]},
+        "secretariat:export_progress": {"pk": world["export"]},
+        "secretariat:export_download": {"pk": world["export"]},
         "secretariat:expert_cv": {"pk": world["expert"]},
         "secretariat:expert_cv_pdf": {"pk": world["expert"]},
         "notifications:mark_read": {"pk": world["notification"]},

@@ -6,6 +6,7 @@ from .accreditation import (
     WorkshopParticipant,
 )
 from .directory import SavedSearch
+from .exports import ExpertExport
 from .imports import ExpertImport, ExpertImportRow
 from .merge import ExpertMerge
 from .profile import (
@@ -28,6 +29,7 @@ __all__ = [
     "Education",
     "Expert",
     "ExpertDocument",
+    "ExpertExport",
     "ExpertImport",
     "ExpertImportRow",
     "ExpertLanguage",
