@@ -318,3 +318,26 @@ if __name__ == "__main__":
     parser.add_argument("role", choices=["smtp-sink"])
     parser.add_argument("--state-dir", type=Path, required=True)
     _run_sink(parser.parse_args().state_dir)
+
+
+def sign_in_with_second_factor(client, user) -> None:
+    """Sign ``user`` in on a test client as allauth does after the password and TOTP.
+
+    Staff pages need a session whose allauth records show a second factor; ``force_login``
+    alone makes a password-only session, which is sent to the TOTP prompt (as in
+    tests/conftest.py's ``sign_in``).
+    """
+    import time
+
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.mfa.models import Authenticator
+
+    client.force_login(user)
+    records = [{"method": "password", "at": time.time(), "email": user.email}]
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is not None:
+        records.append({"method": "mfa", "at": time.time(), "id": totp.pk, "type": "totp"})
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()

@@ -6,6 +6,8 @@ their areas of expertise with descriptions (B). Text is unaccented and indexed w
 configuration: names and an English/French mix do not stem well.
 """
 
+import re
+
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import CharField, F, FloatField, Func, Q, Value
@@ -48,6 +50,32 @@ def text_query(text: str):
     # the tsquery once when planning instead of once per row it filters or ranks.
     unaccented = Func(Value(text), function="search_unaccent", output_field=CharField())
     return SearchQuery(unaccented, search_type="websearch", config="simple")
+
+
+def prefix_query(text: str):
+    """Every word of ``text`` as the start of a word of the profile: "ris audit" finds "Risk
+    management" and "auditor". What a substring search found, through the index."""
+    words = re.findall(r"\w+", text)[:8]
+    raw = " & ".join(f"{word}:*" for word in words)
+    unaccented = Func(Value(raw), function="search_unaccent", output_field=CharField())
+    return SearchQuery(unaccented, search_type="raw", config="simple")
+
+
+def admin_search(queryset, text: str):
+    """The admin's expert search: the directory's index by word prefixes, or the login email.
+
+    The admin used to search 11 fields by substring (two seconds at 100 000 experts, and a
+    DISTINCT over the joins); the search vector holds the same fields but the email, so a
+    search with an "@" looks at the login email (by its start) instead.
+    """
+    text = text.strip()[:200]
+    if not text:
+        return queryset
+    if "@" in text:
+        return queryset.filter(user__email__istartswith=text)
+    if not is_postgresql() or not re.search(r"\w", text):
+        return search(queryset, text, rank=False)
+    return queryset.filter(search_vector=prefix_query(text))
 
 
 def search(queryset, text: str, *, rank: bool):

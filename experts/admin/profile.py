@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .. import services
+from .. import search, services
 from ..models import (
     Education,
     Expert,
@@ -125,6 +125,14 @@ class ExpertAdmin(admin.ModelAdmin):
         "biography",
     ]
     list_select_related = ["user", "home_administration"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # The same fields, found through the directory's full-text index (experts.search):
+        # no substring scan of 11 columns, no DISTINCT over the joins.
+        if not search_term.strip():
+            return queryset, False
+        return search.admin_search(queryset, search_term), False
+
     autocomplete_fields = ["home_administration"]
     raw_id_fields = ["user"]
     readonly_fields = [
