@@ -45,6 +45,13 @@ def months_after(day: date, months: int) -> date:
     return months_before(day, -months)
 
 
+def months_overdue(anchor: date, today: date) -> int:
+    """Whole months since the confirmation made on ``anchor`` fell due (0 in the first month)."""
+    due = months_after(anchor, settings.PROFILE_CONFIRMATION_MONTHS)
+    months = (today.year - due.year) * 12 + today.month - due.month
+    return max(months - (today.day < due.day), 0)
+
+
 def _link(name: str, *args) -> str:
     return settings.ACE_BASE_URL.rstrip("/") + reverse(name, args=args)
 
@@ -72,7 +79,9 @@ def _queue_in_batches(experts, outgoing) -> int:
 def queue_profile_confirmation_reminders(*, today: date | None = None) -> int:
     """Remind experts whose profile was last confirmed (or created) too long ago.
 
-    Side effects: at most one reminder per expert per calendar month. Returns how many queued.
+    Side effects: at most one reminder per expert per month of being overdue, counted from the
+    day the confirmation fell due (not by calendar month: 31 December and 1 January are two
+    months, and a reminder keyed so went out two days running). Returns how many queued.
     """
     today = today or timezone.localdate()
     cutoff = timezone.make_aware(
@@ -85,6 +94,7 @@ def queue_profile_confirmation_reminders(*, today: date | None = None) -> int:
 
     def outgoing(expert):
         confirmed = expert.profile_confirmed_at
+        anchor = timezone.localtime(confirmed or expert.created_at).date()
         return Outgoing(
             expert.user,
             PROFILE_CONFIRMATION,
@@ -93,7 +103,7 @@ def queue_profile_confirmation_reminders(*, today: date | None = None) -> int:
                 "confirmed_at": confirmed.isoformat() if confirmed else None,
                 "url": _link("experts:profile"),
             },
-            f"profile-confirmation:{expert.pk}:{today:%Y-%m}",
+            f"profile-confirmation:{expert.pk}:{anchor}:{months_overdue(anchor, today)}",
         )
 
     return _queue_in_batches(due, outgoing)

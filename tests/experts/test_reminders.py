@@ -111,12 +111,36 @@ def test_profile_confirmation_queued_when_last_confirmation_is_too_old(alice):
 
     row = Notification.objects.get()
     assert (row.recipient, row.kind, row.state) == (alice.user, PROFILE_CONFIRMATION, "pending")
-    assert row.dedupe_key == f"profile-confirmation:{alice.pk}:2026-03"
+    assert row.dedupe_key == f"profile-confirmation:{alice.pk}:2025-03-09:0"
     assert row.context == {
         "name": "Alice Mwangi",
         "confirmed_at": "2025-03-09T11:00:00+00:00",
         "url": f"{BASE_URL}/me/profile/",
     }
+
+
+def test_profile_confirmation_one_reminder_across_the_new_year(alice, bob):
+    """Due in December: 31 December and 1 January are the same month of being overdue (keyed
+    by calendar month, nine experts were reminded two days running)."""
+    confirmed(alice, local(date(2025, 12, 15)))  # due from 16 December 2026
+    confirmed(bob, local(date(2025, 12, 30)))  # due from 31 December 2026
+    assert queue_profile_confirmation_reminders(today=date(2026, 12, 31)) == 2
+    assert queue_profile_confirmation_reminders(today=date(2027, 1, 1)) == 0
+    assert queue_profile_confirmation_reminders(today=date(2027, 1, 14)) == 0
+    # A month after it fell due, the next reminder: Alice's, then Bob's.
+    assert queue_profile_confirmation_reminders(today=date(2027, 1, 15)) == 1
+    assert queue_profile_confirmation_reminders(today=date(2027, 1, 30)) == 1
+    assert queue_profile_confirmation_reminders(today=date(2027, 2, 1)) == 0
+    assert Notification.objects.filter(recipient=alice.user).count() == 2
+    assert Notification.objects.filter(recipient=bob.user).count() == 2
+
+
+def test_profile_confirmation_a_new_confirmation_starts_a_new_count(alice):
+    confirmed(alice, local(date(2025, 1, 5)))
+    assert queue_profile_confirmation_reminders(today=date(2026, 1, 20)) == 1
+    confirmed(alice, local(date(2026, 1, 21)))
+    assert queue_profile_confirmation_reminders(today=date(2026, 1, 22)) == 0
+    assert queue_profile_confirmation_reminders(today=date(2027, 1, 22)) == 1
 
 
 def test_profile_confirmation_period_follows_settings(alice, settings):
@@ -159,16 +183,18 @@ def test_profile_confirmation_falls_back_to_creation_when_never_confirmed(alice,
 
 
 def test_profile_confirmation_at_most_once_a_month(alice):
-    confirmed(alice, local(date(2025, 1, 5)))
+    confirmed(alice, local(date(2025, 1, 5)))  # due on 5 January 2026
 
     assert queue_profile_confirmation_reminders(today=TODAY) == 1
     assert queue_profile_confirmation_reminders(today=TODAY) == 0
     assert queue_profile_confirmation_reminders(today=date(2026, 3, 31)) == 0
-    assert queue_profile_confirmation_reminders(today=date(2026, 4, 1)) == 1
+    # A new calendar month is not a new month of being overdue (it was, three weeks after).
+    assert queue_profile_confirmation_reminders(today=date(2026, 4, 1)) == 0
+    assert queue_profile_confirmation_reminders(today=date(2026, 4, 5)) == 1
 
     assert queued(PROFILE_CONFIRMATION) == [
-        f"profile-confirmation:{alice.pk}:2026-03",
-        f"profile-confirmation:{alice.pk}:2026-04",
+        f"profile-confirmation:{alice.pk}:2025-01-05:2",
+        f"profile-confirmation:{alice.pk}:2025-01-05:3",
     ]
 
 
@@ -338,8 +364,8 @@ def test_beat_tasks_run_inline_and_return_counts(alice, bob, time_machine):
     assert tasks.send_passport_expiry_reminders.delay().get() == 0
 
     assert queued(PROFILE_CONFIRMATION) == [
-        f"profile-confirmation:{alice.pk}:2026-03",
-        f"profile-confirmation:{bob.pk}:2026-03",
+        f"profile-confirmation:{alice.pk}:2024-01-01:14",
+        f"profile-confirmation:{bob.pk}:2024-01-01:14",
     ]
     assert queued(PASSPORT_EXPIRY) == [f"passport-expiry:{bob.pk}:2026-06-30"]
 
