@@ -215,7 +215,8 @@ DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "ACE Portal <no-reply@
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    # Django's, but it tells a reply lost after the message was sent from a failure to send.
+    EMAIL_BACKEND = "ace_portal.notifications.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
@@ -255,12 +256,21 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
 
 # Notifications (ace_portal.notifications): retries, the sweep and digests.
-NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 6)
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 100)
+# Transient failures (a mail server down, 4xx replies) are retried for as long as a mail server
+# would keep a message: 48 hours by default, with the backoff capped at an hour.
+NOTIFICATIONS_RETRY_HOURS = env_int("NOTIFICATIONS_RETRY_HOURS", 48)
+# A message whose reply was lost after it was sent is probably delivered: tried once more,
+# this much later, never at once.
+NOTIFICATIONS_UNCERTAIN_RETRY_SECONDS = env_int("NOTIFICATIONS_UNCERTAIN_RETRY_SECONDS", 6 * 3600)
 # Notifications handed to one worker job (each still claimed and sent on its own).
 NOTIFICATIONS_DISPATCH_BATCH = env_int("NOTIFICATIONS_DISPATCH_BATCH", 20)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 30)
 NOTIFICATIONS_RETRY_MAX_SECONDS = env_int("NOTIFICATIONS_RETRY_MAX_SECONDS", 3600)
-NOTIFICATIONS_SENDING_TIMEOUT_SECONDS = env_int("NOTIFICATIONS_SENDING_TIMEOUT_SECONDS", 600)
+# How long a worker's claim on a row it is sending holds; a row still "sending" after that (its
+# worker was killed) goes back to the sweep. It must outlast the longest send: each SMTP step
+# waits at most EMAIL_TIMEOUT, and a send has about eight (connect ... the reply to DATA).
+NOTIFICATIONS_SENDING_TIMEOUT_SECONDS = env_int("NOTIFICATIONS_SENDING_TIMEOUT_SECONDS", 180)
 NOTIFICATIONS_PENDING_GRACE_SECONDS = env_int("NOTIFICATIONS_PENDING_GRACE_SECONDS", 60)
 NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
 NOTIFICATIONS_PREFERENCES_LINK_DAYS = env_int("NOTIFICATIONS_PREFERENCES_LINK_DAYS", 90)

@@ -8,13 +8,15 @@ UPDATE changed one row, so a redelivered or doubly dispatched job finds nothing 
 import contextlib
 import logging
 import smtplib
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import connection as db_connection
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +25,7 @@ from . import kinds
 from .emails import render_email, render_subject
 from .enums import Digest, NotificationState
 from .models import Notification, NotificationSettings
+from .smtp import DeliveryUncertain
 
 logger = logging.getLogger(__name__)
 
@@ -229,6 +232,9 @@ def _send(message: EmailMultiAlternatives) -> None:
             message.send()
             return
         except smtplib.SMTPServerDisconnected:
+            # An idle session the server closed: it fails before the message is handed over, so
+            # one fresh session may try again. A reply lost after the message was sent raises
+            # DeliveryUncertain instead, and is never sent again at once.
             if fresh:
                 raise  # a new session failed too: a real outage, not an idle timeout
 
@@ -255,18 +261,61 @@ def deliver(pk: int) -> str:
         _send(build_message(notification))
     except Exception as error:
         return _record_failure(notification, error)
+    _record_sent(notification)
+    return NotificationState.SENT
+
+
+# Waits between tries to record "sent" after the server took the message (about 30 s in all,
+# well within the sending claim, which keeps the sweep off the row meanwhile).
+RECORD_SENT_WAITS = (0.5, 1, 2, 4, 8, 15)
+
+
+def _record_sent(notification: Notification) -> None:
+    """Record that the server accepted the message, through a dropped database connection.
+
+    The email is out: losing this update would leave the row "sending" for the sweep, which
+    would send it again. So the update is retried on a fresh connection while the row stays
+    claimed.
+    """
     kind = kinds.get(notification.kind)
     context = {k: v for k, v in notification.context.items() if k not in kind.secret_context}
-    Notification.objects.filter(pk=pk, state=NotificationState.SENDING).update(
-        state=NotificationState.SENT, sent_at=timezone.now(), last_error="", context=context
+    for wait in (*RECORD_SENT_WAITS, None):
+        try:
+            Notification.objects.filter(pk=notification.pk, state=NotificationState.SENDING).update(
+                state=NotificationState.SENT, sent_at=timezone.now(), last_error="", context=context
+            )
+            return
+        except (OperationalError, InterfaceError):
+            if wait is None:
+                logger.critical(
+                    "Notification %s was sent but could not be recorded; the sweep may send it "
+                    "again.",
+                    notification.pk,
+                )
+                raise
+            db_connection.close()  # the next query opens a fresh one
+            time.sleep(wait)
+
+
+def may_retry(notification: Notification, *, now=None) -> bool:
+    """A transient failure is retried for NOTIFICATIONS_RETRY_HOURS after the row was queued, as
+    a mail server keeps a message through an outage of hours (and never past MAX_ATTEMPTS)."""
+    age = (now or timezone.now()) - notification.created_at
+    return (
+        age < timedelta(hours=settings.NOTIFICATIONS_RETRY_HOURS)
+        and notification.attempts < settings.NOTIFICATIONS_MAX_ATTEMPTS
     )
-    return NotificationState.SENT
+
+
+UNCERTAIN = "Uncertain"
 
 
 def _record_failure(notification: Notification, error: Exception) -> str:
     reason = f"{type(error).__name__}: {error}"[:2000]
     rows = Notification.objects.filter(pk=notification.pk, state=NotificationState.SENDING)
-    if is_transient(error) and notification.attempts < settings.NOTIFICATIONS_MAX_ATTEMPTS:
+    if isinstance(error, DeliveryUncertain):
+        return _record_uncertain(notification, rows, reason)
+    if is_transient(error) and may_retry(notification):
         close_connection()
         wait = backoff_seconds(notification.attempts)
         rows.update(
@@ -278,6 +327,30 @@ def _record_failure(notification: Notification, error: Exception) -> str:
     logger.error("Notification %s failed for good: %s", notification.pk, reason)
     rows.update(state=NotificationState.FAILED, last_error=reason)
     return NotificationState.FAILED
+
+
+def _record_uncertain(notification: Notification, rows, reason: str) -> str:
+    """The server has the message but its reply was lost: probably delivered. Send it once more,
+    hours later (a second copy, same Message-ID, rather than none); after a second such reply,
+    count it as sent."""
+    close_connection()
+    if notification.last_error.startswith(UNCERTAIN):
+        logger.warning(
+            "Notification %s: no reply twice after sending; counted as sent.", notification.pk
+        )
+        rows.update(
+            state=NotificationState.SENT,
+            sent_at=timezone.now(),
+            last_error=f"{UNCERTAIN}: {reason}"[:2000],
+        )
+        return NotificationState.SENT
+    wait = settings.NOTIFICATIONS_UNCERTAIN_RETRY_SECONDS
+    rows.update(
+        state=NotificationState.PENDING,
+        last_error=f"{UNCERTAIN}: {reason}"[:2000],
+        next_attempt_at=timezone.now() + timedelta(seconds=wait),
+    )
+    raise RetryLater(wait)
 
 
 def sweep(*, now=None, limit: int = 5000) -> int:

@@ -86,7 +86,7 @@ def smtp_sink(_smtp_sink_server):
 @pytest.fixture
 def smtp_to_sink(settings, smtp_sink):
     """This process's email goes to the sink over real SMTP (instead of the locmem outbox)."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "ace_portal.notifications.smtp.EmailBackend"
     settings.EMAIL_HOST = smtp_sink.host
     settings.EMAIL_PORT = smtp_sink.port
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""

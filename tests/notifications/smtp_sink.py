@@ -73,6 +73,9 @@ class _Handler:
                 content=envelope.content,
             )
         )
+        # A slow server: it keeps the message (recorded above) and answers late.
+        if delay := self.sink._take_late_reply():
+            await asyncio.sleep(delay)
         return "250 2.0.0 OK"
 
 
@@ -116,6 +119,7 @@ class SmtpSink:
             self._received = 0  # DATA commands seen, whatever the answer
             self._refused = 0
             self._refuse_code: int | None = None
+            self._late_reply, self._late_replies_left = 0.0, 0
             self._refusals_left: int | None = None  # None: refuse always
             self._hold_number: int | None = None
         self.holding.clear()
@@ -128,6 +132,18 @@ class SmtpSink:
             raise ValueError(f"The sink answers 451 or 550, not {code}.")
         with self._lock:
             self._refuse_code, self._refusals_left = code, times
+
+    def reply_late(self, seconds: float, times: int = 1) -> None:
+        """Keep the next ``times`` messages but answer 250 only ``seconds`` later."""
+        with self._lock:
+            self._late_reply, self._late_replies_left = seconds, times
+
+    def _take_late_reply(self) -> float:
+        with self._lock:
+            if getattr(self, "_late_replies_left", 0) <= 0:
+                return 0.0
+            self._late_replies_left -= 1
+            return self._late_reply
 
     def accept(self) -> None:
         with self._lock:

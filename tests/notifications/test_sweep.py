@@ -106,7 +106,7 @@ def stuck_row(user, claimed_at):
 def test_sweep_leaves_a_row_in_sending_before_the_timeout(alice, mailoutbox, time_machine):
     time_machine.move_to(T0, tick=False)
     row = stuck_row(alice.user, T0)
-    time_machine.move_to(T0 + timedelta(seconds=599), tick=False)
+    time_machine.move_to(T0 + timedelta(seconds=179), tick=False)  # the claim holds 180 s
 
     services.sweep()
 
@@ -117,7 +117,7 @@ def test_sweep_leaves_a_row_in_sending_before_the_timeout(alice, mailoutbox, tim
 def test_sweep_recovers_a_row_stuck_in_sending(alice, mailoutbox, time_machine):
     time_machine.move_to(T0, tick=False)
     row = stuck_row(alice.user, T0)
-    time_machine.move_to(T0 + timedelta(seconds=601), tick=False)
+    time_machine.move_to(T0 + timedelta(seconds=181), tick=False)  # 3 minutes, not 10
     services.sweep()
     # At the latest the next sweep after the grace period delivers it.
     time_machine.move_to(T0 + timedelta(seconds=601 + 61), tick=False)

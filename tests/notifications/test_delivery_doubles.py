@@ -1,0 +1,135 @@
+"""Delivery that neither doubles nor gives up, against a real SMTP conversation (the sink).
+
+Measured before: a reply to the final dot that came after the client's timeout made the
+sender reconnect and send again at once, then retry again (up to 12 copies); an SMTP outage of
+more than about 15 minutes failed every email for good; a database connection dropped right
+after the server took a message left the row "sending" for the sweep to send again.
+"""
+
+from datetime import timedelta
+
+import psycopg
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from ace_portal.notifications import services
+from ace_portal.notifications.enums import NotificationState
+from ace_portal.notifications.models import Notification
+from experts.notifications import PROFILE_CONFIRMATION
+
+pytestmark = pytest.mark.django_db
+
+
+def queue(user, key="doubles"):
+    return services.notify(
+        user,
+        PROFILE_CONFIRMATION,
+        context={"name": "Alice", "confirmed_at": None, "url": "http://x/"},
+        dedupe_key=key,
+    )
+
+
+def test_a_late_reply_to_the_final_dot_is_not_sent_again_at_once(
+    alice, smtp_to_sink, settings, time_machine
+):
+    settings.EMAIL_TIMEOUT = 1
+    smtp_to_sink.reply_late(3)  # keeps the message, answers 250 after the client gave up
+    row = queue(alice.user)
+
+    with pytest.raises(services.RetryLater) as retry:
+        services.deliver(row.pk)
+
+    assert smtp_to_sink.count == 1  # one copy, not a resend on a fresh connection
+    assert retry.value.seconds == settings.NOTIFICATIONS_UNCERTAIN_RETRY_SECONDS >= 3600
+    row.refresh_from_db()
+    assert row.state == NotificationState.PENDING
+    assert row.last_error.startswith("Uncertain")
+    assert row.next_attempt_at > timezone.now() + timedelta(hours=1)
+    # The sweep does not take it before its time.
+    assert services.sweep() == 0
+    assert smtp_to_sink.count == 1
+
+
+def test_a_second_late_reply_counts_as_sent(alice, smtp_to_sink, settings):
+    settings.EMAIL_TIMEOUT = 1
+    smtp_to_sink.reply_late(2, times=2)
+    row = queue(alice.user)
+    with pytest.raises(services.RetryLater):
+        services.deliver(row.pk)
+    Notification.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+
+    assert services.deliver(row.pk) == NotificationState.SENT
+    assert smtp_to_sink.count == 2  # at most one more copy, hours later
+    assert services.deliver(row.pk) == "not-claimed"
+
+
+def test_a_refusal_after_the_message_is_certain(alice, smtp_to_sink):
+    """A 550 to the final dot is a reply: the message is refused for good, nothing uncertain."""
+    smtp_to_sink.refuse(550)
+    row = queue(alice.user)
+    assert services.deliver(row.pk) == NotificationState.FAILED
+    row.refresh_from_db()
+    assert not row.last_error.startswith("Uncertain")
+
+
+def test_an_smtp_outage_of_hours_is_waited_out(alice, smtp_to_sink, time_machine):
+    """Default settings: 451 (or a server that is down) for 20 hours, then it recovers."""
+    start = timezone.now()
+    time_machine.move_to(start, tick=False)
+    smtp_to_sink.refuse(451)
+    row = queue(alice.user)
+    waited = timedelta(0)
+    while waited < timedelta(hours=20):
+        with pytest.raises(services.RetryLater) as retry:
+            services.deliver(row.pk)
+        waited += timedelta(seconds=retry.value.seconds)
+        time_machine.move_to(start + waited, tick=False)
+    smtp_to_sink.accept()
+
+    assert services.deliver(row.pk) == NotificationState.SENT
+    assert smtp_to_sink.count == 1
+    row.refresh_from_db()
+    assert row.attempts < 40  # the backoff grows to an hour: not a retry storm
+
+
+def test_an_outage_past_the_retry_horizon_fails_the_row(alice, smtp_to_sink, time_machine):
+    start = timezone.now()
+    time_machine.move_to(start, tick=False)
+    smtp_to_sink.refuse(451)
+    row = queue(alice.user)
+    with pytest.raises(services.RetryLater):
+        services.deliver(row.pk)
+    time_machine.move_to(start + timedelta(hours=49), tick=False)
+    Notification.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+
+    assert services.deliver(row.pk) == NotificationState.FAILED
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_database_drop_after_the_server_took_the_message_does_not_resend(
+    alice, smtp_to_sink, monkeypatch, settings, time_machine
+):
+    """The worker's connection is killed (pg_terminate_backend) right after acceptance."""
+    monkeypatch.setattr(services, "dispatch", lambda pks: 0)  # delivered below, by hand
+    row = queue(alice.user, key="db-drop")
+    real_send = services._send
+
+    def send_then_lose_the_database(message):
+        real_send(message)
+        pid = connection.connection.info.backend_pid
+        params = connection.get_connection_params()
+        with psycopg.connect(**params, autocommit=True) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    monkeypatch.setattr(services, "_send", send_then_lose_the_database)
+    monkeypatch.setattr(services, "RECORD_SENT_WAITS", (0.1, 0.2))
+
+    assert services.deliver(row.pk) == NotificationState.SENT
+
+    row.refresh_from_db()
+    assert row.state == NotificationState.SENT
+    # Long after, the sweep finds nothing to send again.
+    time_machine.move_to(timezone.now() + timedelta(hours=1), tick=False)
+    assert services.sweep() == 0
+    assert smtp_to_sink.count == 1
