@@ -6,6 +6,9 @@ from ace_portal.accounts import views as account_views
 admin.site.site_header = "ACE Portal"
 admin.site.site_title = "ACE Portal"
 
+# Read by allauth (not Django) for the requests its rate limits refuse.
+handler429 = "ace_portal.accounts.views.rate_limited"
+
 urlpatterns = [
     path("", account_views.home, name="home"),
     path(
