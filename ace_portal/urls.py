@@ -10,6 +10,9 @@ admin.site.site_title = "ACE Portal"
 # allauth's sign-in instead (StaffMFAMiddleware then asks the session for its second factor).
 admin.site.login = secure_admin_login(admin.site.login)
 
+# Read by allauth (not Django) for the requests its rate limits refuse.
+handler429 = "ace_portal.accounts.views.rate_limited"
+
 urlpatterns = [
     path("", account_views.home, name="home"),
     path(

@@ -5,12 +5,17 @@ connected in ExpertsConfig.ready), so every process sees a change at once. Each 
 keeps the lists of the current version in memory: one small cache read a request (the version)
 instead of unpickling every list, and the lists keep their rendered <option> elements (see
 experts.lean_widgets.OptionList) from one request to the next.
+
+With the cache down (ace_portal.cache answers every read with a miss) there is no version:
+each request builds the lists from the database, as with a cache that keeps nothing.
 """
 
 import secrets
 
 from django.core.cache import cache
 from django.db import transaction
+
+from ace_portal.cache import cache_available
 
 from .models import Language, MemberAdministration, ProfileType, Region, ThematicArea
 
@@ -61,11 +66,18 @@ def bump_version(**kwargs) -> None:
     transaction.on_commit(_bump)
 
 
+_bump_owed = False  # a change this process could not announce while the cache was down
+
+
 def _bump() -> None:
+    global _bump_owed
     try:
         cache.incr(VERSION_KEY)
-    except ValueError:  # not set (yet, or any more)
+    except ValueError:  # not set (yet, or any more), or the cache is down (ace_portal.cache)
         cache.set(VERSION_KEY, _fresh_version(), None)
+    # With Redis down the bump is lost, and once it answers again every process would take
+    # its lists of before the change for current: announce it at the first chance.
+    _bump_owed = not cache_available()
 
 
 def current_version() -> int:
@@ -97,6 +109,8 @@ def _build(language: str) -> dict:
 def snapshot() -> Snapshot:
     """The lists of the current version (one cache read: the version)."""
     global _snapshot
+    if _bump_owed and cache_available():
+        _bump()
     version = current_version()
     if version is None:  # a cache that keeps nothing (DummyCache): nothing to trust either
         return Snapshot(None)

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from ace_portal.cache import cache_available
+
 from . import services
 from .forms import ActivationForm
 from .roles import is_expert, is_secretariat
@@ -21,6 +23,20 @@ def home(request):
     if is_expert(request.user):
         return redirect("experts:profile")
     return render(request, "accounts/no_role.html")
+
+
+def rate_limited(request):
+    """allauth's answer to a request it refuses for its rate limits (ROOT_URLCONF.handler429).
+
+    allauth also refuses when the cache that keeps the limits does not answer (sign-in fails
+    closed, see ace_portal.cache): then say that, not "too many attempts", which would send
+    people to wait and retry what cannot work yet, or to doubt their password.
+    """
+    if not cache_available():
+        response = render(request, "accounts/unavailable.html", status=503)
+        response["Retry-After"] = "60"
+        return response
+    return render(request, "429.html", status=429)
 
 
 def _unusable_link(request, error: services.InvitationError):
