@@ -37,6 +37,8 @@ WORKER_TIMEOUTS = {
     "NOTIFICATIONS_RETRY_BASE_SECONDS": 1,
     "NOTIFICATIONS_SENDING_TIMEOUT_SECONDS": 2,
     "NOTIFICATIONS_PENDING_GRACE_SECONDS": 0,
+    # The sink is local: a reply it holds back for longer than this is a late one.
+    "EMAIL_TIMEOUT": 2,
 }
 
 

@@ -166,6 +166,28 @@ def test_transient_smtp_failures_are_retried_with_backoff_then_sent_once(worker,
     assert_delivered_once_each(smtp_sink, rows)
 
 
+def test_late_reply_to_the_final_dot_is_delivered_once_not_resent(worker, smtp_sink):
+    """The sink keeps the message and answers 250 after the worker's 2 s timeout: the worker
+    used to reconnect and send again at once, then retry (up to 12 copies)."""
+    smtp_sink.reply_late(4, times=3)
+    rows = queue_confirmations(make_users(1), "late-reply")
+
+    wait_until(
+        lambda: Notification.objects.filter(
+            pk=rows[0].pk, last_error__startswith="Uncertain"
+        ).exists(),
+        timeout=DELIVERY_SECONDS,
+        message="the late reply was not recorded as uncertain",
+    )
+    time.sleep(6)  # long enough for any resend the worker would make (backoff base is 1 s)
+
+    row = Notification.objects.get(pk=rows[0].pk)
+    assert row.state == NotificationState.PENDING
+    assert row.next_attempt_at > timezone.now() + timedelta(hours=1)
+    assert smtp_sink.received == 1
+    assert_delivered_once_each(smtp_sink, rows)
+
+
 def test_permanent_smtp_failure_marks_the_row_failed_with_the_reason(worker, smtp_sink):
     smtp_sink.refuse(550)
     rows = queue_confirmations(make_users(1), "permanent")
