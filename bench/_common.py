@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+CELERY = ROOT / ".venv" / "bin" / "celery"
 
 
 class BenchError(Exception):
@@ -341,3 +342,23 @@ def sign_in_with_second_factor(client, user) -> None:
     session[AUTHENTICATION_METHODS_SESSION_KEY] = records
     session["account_authentication_methods_user"] = str(user.pk)
     session.save()
+
+
+def start_worker(workdir: Path, name: str):
+    """A real Celery worker (one prefork child) for a benchmark, started and pinged; returns
+    the process and its log. Django must be set up (the ping goes through the project's app)."""
+    import socket
+
+    from ace_portal.celery import app
+
+    node = f"{name}{os.getpid()}@{socket.gethostname()}"
+    log = workdir / "worker.log"
+    cmd = [str(CELERY), "-A", "ace_portal", "worker", "--concurrency=1", "--pool=prefork"]
+    cmd += ["--loglevel=WARNING", "--without-heartbeat", "--without-mingle", "--without-gossip"]
+    worker = start_group([*cmd, "-n", node], log=log, env=dict(os.environ))
+    deadline = time.monotonic() + 60
+    while not app.control.ping(destination=[node], timeout=0.5):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            stop_group(worker)
+            raise BenchError(f"The Celery worker did not start:\n{tail(log)}")
+    return worker, log

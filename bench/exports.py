@@ -23,7 +23,6 @@ import argparse
 import csv
 import io
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -39,7 +38,7 @@ from _common import (
     flush_redis,
     machine_cpu,
     process_tree,
-    start_group,
+    start_worker,
     stop_group,
     tail,
 )
@@ -49,7 +48,6 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/ace_bench_exports"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/10"
 DOMAIN = "bench-exports.example"
-CELERY = ROOT / ".venv" / "bin" / "celery"
 
 # The floor: the export's columns as PostgreSQL alone produces them (no labels, no phone
 # formatting, no neutralising), by id.
@@ -168,22 +166,6 @@ def row_production() -> dict:
     return {"seconds": seconds, "rows": rows, "rate": rows / seconds, "peak_mb": peak / 1e6}
 
 
-def start_worker(workdir: Path):
-    from ace_portal.celery import app
-
-    node = f"exportbench{os.getpid()}@{socket.gethostname()}"
-    log = workdir / "worker.log"
-    cmd = [str(CELERY), "-A", "ace_portal", "worker", "--concurrency=1", "--pool=prefork"]
-    cmd += ["--loglevel=WARNING", "--without-heartbeat", "--without-mingle", "--without-gossip"]
-    worker = start_group([*cmd, "-n", node], log=log, env=dict(os.environ))
-    deadline = time.monotonic() + 60
-    while not app.control.ping(destination=[node], timeout=0.5):
-        if worker.poll() is not None or time.monotonic() > deadline:
-            stop_group(worker)
-            raise BenchError(f"The Celery worker did not start:\n{tail(log)}")
-    return worker, log
-
-
 def child_peak_mb(worker) -> float:
     """The largest peak RSS (VmHWM) in the worker's tree: its pool child, which does the work."""
     return (
@@ -262,7 +244,7 @@ def main() -> int:
     try:
         by = officer()
         progress("starting a celery worker (concurrency 1)")
-        worker, log = start_worker(workdir)
+        worker, log = start_worker(workdir, "exportbench")
         idle_mb = child_peak_mb(worker)
         for file_format in ("csv", "xlsx"):
             progress(f"{file_format.upper()} through the job path")

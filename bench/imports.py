@@ -23,7 +23,6 @@ import csv
 import io
 import os
 import random
-import socket
 import sys
 import tempfile
 import time
@@ -34,7 +33,7 @@ from _common import (
     BenchError,
     ensure_postgres_database,
     flush_redis,
-    start_group,
+    start_worker,
     stop_group,
     tail,
     tree_memory_kb,
@@ -45,7 +44,6 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/ace_bench_imports"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/9"
 DOMAIN = "import-bench.example"
-CELERY = ROOT / ".venv" / "bin" / "celery"
 EXISTING = 500
 
 
@@ -182,22 +180,6 @@ def run_inline(content: bytes, by):
     imports.apply(expert_import.pk)
 
 
-def start_worker(workdir: Path):
-    from ace_portal.celery import app
-
-    node = f"importbench{os.getpid()}@{socket.gethostname()}"
-    log = workdir / "worker.log"
-    cmd = [str(CELERY), "-A", "ace_portal", "worker", "--concurrency=1", "--pool=prefork"]
-    cmd += ["--loglevel=WARNING", "--without-heartbeat", "--without-mingle", "--without-gossip"]
-    worker = start_group([*cmd, "-n", node], log=log, env=dict(os.environ))
-    deadline = time.monotonic() + 60
-    while not app.control.ping(destination=[node], timeout=0.5):
-        if worker.poll() is not None or time.monotonic() > deadline:
-            stop_group(worker)
-            raise BenchError(f"The Celery worker did not start:\n{tail(log)}")
-    return worker, log
-
-
 def follow(expert_import, running_state: str, timeout: float, worker) -> tuple[float, list, int]:
     """Poll the state and the progress the page would show, until the step is over."""
     from experts import imports
@@ -239,7 +221,7 @@ def main() -> int:
     print(f"File: {args.rows} rows, {len(content) / 1024 / 1024:.1f} MB; expected {expected}")
 
     workdir = Path(tempfile.mkdtemp(prefix="ace-import-bench-"))
-    worker, log = start_worker(workdir)
+    worker, log = start_worker(workdir, "importbench")
     try:
         with transaction.atomic():
             expert_import = imports.upload(
