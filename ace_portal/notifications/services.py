@@ -140,10 +140,22 @@ def dispatch(pks: list[int]) -> int:
     return handed
 
 
-def claim(pk: int) -> bool:
-    """Take a pending row for delivery. True only for the one caller whose UPDATE changed it."""
+# A retry job may run a moment before the time its row records (clocks, rounding).
+DUE_TOLERANCE = timedelta(seconds=5)
+
+
+def claim(pk: int, *, due_only: bool = False) -> bool:
+    """Take a pending row for delivery. True only for the one caller whose UPDATE changed it.
+
+    ``due_only``: only a row whose next attempt has come. Worker jobs claim so: a job delivered
+    again by the broker (a restarted worker, a visibility timeout) must not send early a row that
+    waits, above all one whose last reply was lost (probably delivered already).
+    """
+    rows = Notification.objects.filter(pk=pk, state=NotificationState.PENDING, digest=False)
+    if due_only:
+        rows = rows.filter(next_attempt_at__lte=timezone.now() + DUE_TOLERANCE)
     return bool(
-        Notification.objects.filter(pk=pk, state=NotificationState.PENDING, digest=False).update(
+        rows.update(
             state=NotificationState.SENDING,
             claimed_at=timezone.now(),
             attempts=F("attempts") + 1,
@@ -248,13 +260,13 @@ def close_connection() -> None:
         _connection = None
 
 
-def deliver(pk: int) -> str:
-    """Deliver one notification's email if this caller wins the claim.
+def deliver(pk: int, *, due_only: bool = False) -> str:
+    """Deliver one notification's email if this caller wins the claim (see ``claim``).
 
     Side effects: the row moves pending → sending → sent (or back to pending with a retry time,
     or to failed with the reason); a sent row loses its secret context. Raises RetryLater.
     """
-    if not claim(pk):
+    if not claim(pk, due_only=due_only):
         return "not-claimed"
     notification = Notification.objects.select_related("recipient").get(pk=pk)
     try:

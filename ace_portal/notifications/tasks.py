@@ -4,6 +4,11 @@ from celery import shared_task
 
 from . import services
 
+# Longer waits are not handed to the broker as a countdown: Redis gives an unacknowledged job
+# to another worker after its visibility timeout (an hour), so a job scheduled hours ahead would
+# be copied once an hour. The row records its next attempt, and the sweep dispatches it when due.
+COUNTDOWN_MAX_SECONDS = 300
+
 
 @shared_task(name="notifications.deliver", bind=True, acks_late=True, max_retries=None)
 def deliver_notification(self, pk: int) -> str:
@@ -11,8 +16,10 @@ def deliver_notification(self, pk: int) -> str:
     # in services.deliver makes the redelivered job harmless once the row has moved on.
     while True:
         try:
-            return services.deliver(pk)
+            return services.deliver(pk, due_only=not self.request.is_eager)
         except services.RetryLater as wait:
+            if wait.seconds > COUNTDOWN_MAX_SECONDS:
+                return "left-to-the-sweep"
             if not self.request.is_eager:
                 raise self.retry(countdown=wait.seconds) from None
             # Inline (no broker, e.g. `make run`): retry here, bounded by the attempt limit.
@@ -26,8 +33,10 @@ def deliver_notifications(self, pks: list[int]) -> int:
     delivered = 0
     for pk in pks:
         try:
-            delivered += services.deliver(pk) == "sent"
+            delivered += services.deliver(pk, due_only=not self.request.is_eager) == "sent"
         except services.RetryLater as wait:
+            if wait.seconds > COUNTDOWN_MAX_SECONDS:
+                continue  # the row keeps its time; the sweep (every minute) dispatches it then
             if self.request.is_eager:
                 deliver_notification.apply(args=(pk,))
             else:

@@ -51,6 +51,32 @@ def test_a_late_reply_to_the_final_dot_is_not_sent_again_at_once(
     assert smtp_to_sink.count == 1
 
 
+def test_a_waiting_row_is_not_claimed_early_by_a_worker_job(alice, smtp_to_sink, settings):
+    """What a job delivered again by the broker does: nothing, until the row's time has come."""
+    settings.EMAIL_TIMEOUT = 1
+    smtp_to_sink.reply_late(2)
+    row = queue(alice.user)
+    with pytest.raises(services.RetryLater):
+        services.deliver(row.pk)
+
+    assert services.deliver(row.pk, due_only=True) == "not-claimed"
+    assert smtp_to_sink.received == 1
+    Notification.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+    assert services.deliver(row.pk, due_only=True) == NotificationState.SENT
+
+
+def test_a_wait_of_hours_is_left_to_the_sweep_not_the_broker(alice, smtp_to_sink, settings):
+    """A countdown of hours would be copied by Redis every visibility timeout (an hour)."""
+    from ace_portal.notifications import tasks
+
+    settings.EMAIL_TIMEOUT = 1
+    smtp_to_sink.reply_late(2)
+    row = queue(alice.user)
+    assert tasks.deliver_notification.apply(args=(row.pk,)).get() == "left-to-the-sweep"
+    assert smtp_to_sink.received == 1
+    assert Notification.objects.get(pk=row.pk).state == NotificationState.PENDING
+
+
 def test_a_second_late_reply_counts_as_sent(alice, smtp_to_sink, settings):
     settings.EMAIL_TIMEOUT = 1
     smtp_to_sink.reply_late(2, times=2)
