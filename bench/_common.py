@@ -362,3 +362,31 @@ def start_worker(workdir: Path, name: str):
             stop_group(worker)
             raise BenchError(f"The Celery worker did not start:\n{tail(log)}")
     return worker, log
+
+
+def seed_pool(count: int, progress) -> str:
+    """Make sure the database (DATABASE_URL) holds a pool of ``count`` experts, seeding it with
+    ``seed_demo --seed 1`` the first time; returns a note of what was done. Django must be set
+    up. A pool of another size is refused: the benchmark would measure something else."""
+    from experts import demo
+
+    existing = demo.pool_users().count()
+    if existing and abs(existing - count) > count * 0.01:
+        raise BenchError(
+            f"The pool in this database has {existing} experts, not {count}. Use another "
+            "DATABASE_URL, or rebuild it: manage.py seed_demo --reset --experts N --seed 1"
+        )
+    if existing:
+        return "existing pool"
+    progress(f"seeding {count} experts with seed_demo (once; about 2 minutes)")
+    started = time.perf_counter()
+    done = subprocess.run(
+        [PYTHON, "manage.py", "seed_demo", "--experts", str(count), "--seed", "1"],
+        cwd=ROOT,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise BenchError(f"seed_demo failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+    return f"seeded {count} in {time.perf_counter() - started:.0f} s"

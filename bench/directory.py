@@ -41,7 +41,6 @@ import os
 import pstats
 import resource
 import statistics
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -51,12 +50,12 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from _common import (
-    PYTHON,
     ROOT,
     BenchError,
     CpuMeter,
     ensure_postgres_database,
     flush_redis,
+    seed_pool,
     sign_in_with_second_factor,
 )
 
@@ -128,34 +127,14 @@ def progress(step: str) -> None:
 # --- Setup ------------------------------------------------------------------------------------
 
 
-def seed(args, database_url: str) -> str:
+def seed(args) -> str:
     """Seed the pool in a separate process unless it is there; fill the search vectors; ANALYZE."""
     from django.db import connection
 
-    from experts import demo, search
+    from experts import search
     from experts.models import Expert
 
-    existing = demo.pool_users().count()
-    if not existing:
-        progress(f"seeding {args.experts} experts with seed_demo (once; about 1-2 minutes)")
-        started = time.perf_counter()
-        done = subprocess.run(
-            [PYTHON, "manage.py", "seed_demo", "--experts", str(args.experts), "--seed", "1"],
-            cwd=ROOT,
-            env={**os.environ, "DATABASE_URL": database_url},
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode:
-            raise BenchError(f"seed_demo failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
-        note = f"seeded {args.experts} in {time.perf_counter() - started:.0f} s"
-    elif abs(existing - args.experts) > args.experts * 0.01:
-        raise BenchError(
-            f"The pool in this database has {existing} experts, not {args.experts}. Use another "
-            "DATABASE_URL, or rebuild it: manage.py seed_demo --reset --experts N --seed 1"
-        )
-    else:
-        note = "existing pool"
+    note = seed_pool(args.experts, progress)
     missing = Expert.objects.filter(search_vector__isnull=True).count()
     if missing:
         progress(f"filling {missing} search vectors (refresh_search_vectors)")
@@ -510,7 +489,7 @@ def profile(scenario: Scenario, made: dict) -> None:
 
 
 def export_figures(rows: int) -> dict:
-    """Stream ``export.csv_rows`` over ``rows`` experts: time, then peak memory (tracemalloc and
+    """Stream ``export.csv_chunks`` over ``rows`` experts: time, then peak memory (tracemalloc and
     the growth of the process's peak RSS); for scale, the peak of materialising the same rows."""
     from experts import export
     from experts.models import Expert
@@ -522,20 +501,20 @@ def export_figures(rows: int) -> dict:
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     pieces = []
-    for chunk in export.csv_rows(queryset, sensitive=False):
+    for chunk in export.csv_chunks(queryset, sensitive=False):
         pieces.append(chunk)
     elapsed = time.perf_counter() - started
     rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
     text = "".join(pieces)
     size = len(text.encode())
-    # The file's records (csv_rows yields one piece per chunk of rows, not one per row).
+    # The file's records (csv_chunks yields one piece per chunk of rows, not one per row).
     records = sum(1 for _ in csv.reader(io.StringIO(text.lstrip("\ufeff")))) - 1  # the header
     del pieces, text
     if records != rows:
         raise BenchError(f"The CSV export yielded {records} rows for {rows} experts.")
 
     tracemalloc.start()
-    for _chunk in export.csv_rows(queryset, sensitive=False):
+    for _chunk in export.csv_chunks(queryset, sensitive=False):
         pass
     _current, streamed = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -605,7 +584,7 @@ def run(args) -> int:
         raise BenchError(f"DATABASE_URL must point at PostgreSQL, not {connection.vendor}.")
     progress("migrate")
     call_command("migrate", verbosity=0)
-    seeded = seed(args, database_url)
+    seeded = seed(args)
     users = bench_users()
 
     # The floor's urlconf, and the test client's host name; in this process only.
@@ -729,7 +708,7 @@ def measure(args, users, database_url, created, seeded) -> int:
 
     streams = exported["peak_mb"] < 0.5 * exported["materialised_mb"]
     print(
-        f"\nCSV export (export.csv_rows over {exported['rows']:,} experts):"
+        f"\nCSV export (export.csv_chunks over {exported['rows']:,} experts):"
         f" {exported['seconds']:.2f} s = {exported['rate']:,.0f} rows/s,"
         f" {exported['mb']:.1f} MB of CSV;\n  peak traced memory while streaming"
         f" {exported['peak_mb']:.1f} MB (materialising the same rows: "

@@ -23,14 +23,12 @@ import argparse
 import csv
 import io
 import os
-import subprocess
 import sys
 import time
 import tracemalloc
 from pathlib import Path
 
 from _common import (
-    PYTHON,
     ROOT,
     BenchError,
     _status_kb,
@@ -38,6 +36,7 @@ from _common import (
     flush_redis,
     machine_cpu,
     process_tree,
+    seed_pool,
     start_worker,
     stop_group,
     tail,
@@ -92,29 +91,8 @@ def setup_django(args) -> str:
     from django.core.management import call_command
     from django.db import connection
 
-    from experts import demo
-
     call_command("migrate", verbosity=0, interactive=False)
-    existing = demo.pool_users().count()
-    if not existing:
-        progress(f"seeding {args.experts} experts with seed_demo (once; about 2 minutes)")
-        done = subprocess.run(
-            [PYTHON, "manage.py", "seed_demo", "--experts", str(args.experts), "--seed", "1"],
-            cwd=ROOT,
-            env=dict(os.environ),
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode:
-            raise BenchError(f"seed_demo failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
-        note = f"seeded {args.experts}"
-    elif abs(existing - args.experts) > args.experts * 0.01:
-        raise BenchError(
-            f"The pool in this database has {existing} experts, not {args.experts}: use another "
-            "DATABASE_URL, or manage.py seed_demo --reset --experts N --seed 1"
-        )
-    else:
-        note = "existing pool"
+    note = seed_pool(args.experts, progress)
     with connection.cursor() as cursor:
         for table in ("experts_expert", "accounts_user", "experts_memberadministration"):
             cursor.execute(f"VACUUM (ANALYZE) {table}")

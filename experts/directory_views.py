@@ -85,10 +85,10 @@ def directory_export(request):
             export.xlsx_file(experts, sensitive=sensitive),
             as_attachment=True,
             filename=f"experts-{stamp}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content_type=export.CONTENT_TYPES["xlsx"],
         )
     response = StreamingHttpResponse(
-        export.csv_chunks(experts, sensitive=sensitive), content_type="text/csv; charset=utf-8"
+        export.csv_chunks(experts, sensitive=sensitive), content_type=export.CONTENT_TYPES["csv"]
     )
     response["Content-Disposition"] = f'attachment; filename="experts-{stamp}.csv"'
     return response

@@ -28,6 +28,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # whole roster), small enough that a chunk of tuples stays a few megabytes.
 CHUNK = 5000
 BOM = "\ufeff"  # so that spreadsheet programs read UTF-8 names correctly
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def neutralise(value) -> str:
@@ -191,11 +195,6 @@ def csv_chunks(queryset, *, sensitive: bool, progress=None):
         done += len(rows)
         if progress:
             progress(done)
-
-
-def csv_rows(queryset, *, sensitive: bool):
-    """The CSV as pieces of text, for a streamed response (kept for its callers' name)."""
-    return csv_chunks(queryset, sensitive=sensitive)
 
 
 def write_csv(queryset, handle, *, sensitive: bool, progress=None) -> None:

@@ -5,11 +5,10 @@ exports.py). Only the officer who asked for an export may see or fetch it: anybo
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
+from .enums import ExportState
+from .export import CONTENT_TYPES
 from .models import ExpertExport
 from .permissions import secretariat_required
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_TYPE}
 
 
 def _own_export(request, pk) -> ExpertExport:
@@ -34,11 +33,8 @@ def export_progress(request, pk):
 def export_download(request, pk):
     job = _own_export(request, pk)
     if job.is_expired:
-        response = render(
-            request, "experts/secretariat/export_detail.html", {"job": job}, status=410
-        )
-        return response
-    if job.state != "done" or not job.file:
+        return render(request, "experts/secretariat/export_detail.html", {"job": job}, status=410)
+    if job.state != ExportState.DONE or not job.file:
         raise Http404
     try:
         handle = job.file.open("rb")

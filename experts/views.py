@@ -73,19 +73,15 @@ def my_missions(request, *, expert):
     return render(request, "experts/my_missions.html", {"expert": expert})
 
 
-def _private_file_response(
-    field_file, *, filename: str, as_attachment: bool, content_type: str | None = None
-) -> FileResponse:
+def _private_file_response(field_file, *, filename: str, as_attachment: bool) -> FileResponse:
     if not field_file:
         raise Http404
     try:
         handle = field_file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    # The stored name is the portal's own (cv.pdf, photo.png), given after the content check.
-    content_type = (
-        content_type or mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
-    )
+    # The stored name is the portal's own (….pdf, ….png), given after the content check.
+    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
     response = FileResponse(
         handle, as_attachment=as_attachment, filename=filename, content_type=content_type
     )
@@ -96,13 +92,10 @@ def _private_file_response(
 @login_required
 def download_document(request, pk):
     document = get_document_for_user(request.user, pk)
-    # Every document is a PDF checked by content: it is named and typed as one, whatever the
-    # name it was uploaded under.
+    # Every document is a PDF checked by content: it is named as one (and typed by its stored
+    # name, which the portal gave it), whatever the name it was uploaded under.
     return _private_file_response(
-        document.file,
-        filename=pdf_download_name(document.original_name),
-        as_attachment=True,
-        content_type="application/pdf",
+        document.file, filename=pdf_download_name(document.original_name), as_attachment=True
     )
 
 

@@ -289,12 +289,10 @@ def _record_sent(notification: Notification) -> None:
     would send it again. So the update is retried on a fresh connection while the row stays
     claimed.
     """
-    kind = kinds.get(notification.kind)
-    context = {k: v for k, v in notification.context.items() if k not in kind.secret_context}
     for wait in (*RECORD_SENT_WAITS, None):
         try:
             Notification.objects.filter(pk=notification.pk, state=NotificationState.SENDING).update(
-                state=NotificationState.SENT, sent_at=timezone.now(), last_error="", context=context
+                **_sent(notification, last_error="")
             )
             return
         except (OperationalError, InterfaceError):
@@ -309,10 +307,22 @@ def _record_sent(notification: Notification) -> None:
             time.sleep(wait)
 
 
-def may_retry(notification: Notification, *, now=None) -> bool:
+def _sent(notification: Notification, *, last_error: str) -> dict:
+    """The fields of a row whose email went out: a sent row loses its secret context."""
+    kind = kinds.get(notification.kind)
+    context = {k: v for k, v in notification.context.items() if k not in kind.secret_context}
+    return {
+        "state": NotificationState.SENT,
+        "sent_at": timezone.now(),
+        "last_error": last_error,
+        "context": context,
+    }
+
+
+def may_retry(notification: Notification) -> bool:
     """A transient failure is retried for NOTIFICATIONS_RETRY_HOURS after the row was queued, as
     a mail server keeps a message through an outage of hours (and never past MAX_ATTEMPTS)."""
-    age = (now or timezone.now()) - notification.created_at
+    age = timezone.now() - notification.created_at
     return (
         age < timedelta(hours=settings.NOTIFICATIONS_RETRY_HOURS)
         and notification.attempts < settings.NOTIFICATIONS_MAX_ATTEMPTS
@@ -346,20 +356,17 @@ def _record_uncertain(notification: Notification, rows, reason: str) -> str:
     hours later (a second copy, same Message-ID, rather than none); after a second such reply,
     count it as sent."""
     close_connection()
+    note = f"{UNCERTAIN}: {reason}"[:2000]
     if notification.last_error.startswith(UNCERTAIN):
         logger.warning(
             "Notification %s: no reply twice after sending; counted as sent.", notification.pk
         )
-        rows.update(
-            state=NotificationState.SENT,
-            sent_at=timezone.now(),
-            last_error=f"{UNCERTAIN}: {reason}"[:2000],
-        )
+        rows.update(**_sent(notification, last_error=note))
         return NotificationState.SENT
     wait = settings.NOTIFICATIONS_UNCERTAIN_RETRY_SECONDS
     rows.update(
         state=NotificationState.PENDING,
-        last_error=f"{UNCERTAIN}: {reason}"[:2000],
+        last_error=note,
         next_attempt_at=timezone.now() + timedelta(seconds=wait),
     )
     raise RetryLater(wait)
