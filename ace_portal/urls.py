@@ -23,8 +23,8 @@ urlpatterns = [
     path("accounts/overview/", account_views.account_overview, name="account_overview"),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
-    path("", include("experts.urls")),
-    path("secretariat/", include("experts.secretariat_urls")),
+    path("", include("experts.urls.expert")),
+    path("secretariat/", include("experts.urls.secretariat")),
     path("notifications/", include("ace_portal.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

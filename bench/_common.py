@@ -368,7 +368,7 @@ def seed_pool(count: int, progress) -> str:
     """Make sure the database (DATABASE_URL) holds a pool of ``count`` experts, seeding it with
     ``seed_demo --seed 1`` the first time; returns a note of what was done. Django must be set
     up. A pool of another size is refused: the benchmark would measure something else."""
-    from experts import demo
+    from experts.demo import pool as demo
 
     existing = demo.pool_users().count()
     if existing and abs(existing - count) > count * 0.01:

@@ -131,8 +131,8 @@ def seed(args) -> str:
     """Seed the pool in a separate process unless it is there; fill the search vectors; ANALYZE."""
     from django.db import connection
 
-    from experts import search
     from experts.models import Expert
+    from experts.services import search
 
     note = seed_pool(args.experts, progress)
     missing = Expert.objects.filter(search_vector__isnull=True).count()
@@ -216,7 +216,7 @@ def criteria_of(params: dict) -> dict:
     """The cleaned criteria the view derives from these URL parameters."""
     from django.http import QueryDict
 
-    from experts.directory import DirectoryForm
+    from experts.services.directory import DirectoryForm
 
     form = DirectoryForm(QueryDict(urlencode(params, doseq=True)))
     if not form.is_valid():
@@ -225,7 +225,7 @@ def criteria_of(params: dict) -> dict:
 
 
 def matches(params: dict) -> int:
-    from experts import directory
+    from experts.services import directory
 
     experts, _sort = directory.filter_experts(criteria_of(params))
     return experts.count()
@@ -234,7 +234,7 @@ def matches(params: dict) -> int:
 def deep_params(params: dict, total: int, size: int, depth: int) -> tuple[dict, str]:
     """The parameters of a deep page of ``params`` (which must hold ``size``) and a description:
     keyset sorts start after row ``depth`` (or the last full page), relevance pages by number."""
-    from experts import directory
+    from experts.services import directory
 
     criteria = criteria_of(params)
     experts, sort = directory.filter_experts(criteria)
@@ -491,8 +491,8 @@ def profile(scenario: Scenario, made: dict) -> None:
 def export_figures(rows: int) -> dict:
     """Stream ``export.csv_chunks`` over ``rows`` experts: time, then peak memory (tracemalloc and
     the growth of the process's peak RSS); for scale, the peak of materialising the same rows."""
-    from experts import export
     from experts.models import Expert
+    from experts.services.exports import files as export
 
     pks = Expert.objects.order_by("pk").values_list("pk", flat=True)
     last = pks[rows - 1]
@@ -602,8 +602,8 @@ def measure(args, users, database_url, created, seeded) -> int:
     from django.conf import settings
     from django.db import connection
 
-    from experts.directory import COUNT_CAP
     from experts.models import Expert
+    from experts.services.directory import COUNT_CAP
 
     with connection.cursor() as cursor:
         for setting in args.set:

@@ -169,7 +169,7 @@ def measured_file(rows: int, existing: list) -> tuple[bytes, dict]:
 
 def run_inline(content: bytes, by):
     """An import through the same code, run in this process (for the starting roster)."""
-    from experts import imports
+    from experts.services.imports import check as imports
 
     expert_import = imports.upload(content=content, name="roster.csv", update_existing=False, by=by)
     imports.check(expert_import.pk)
@@ -182,7 +182,7 @@ def run_inline(content: bytes, by):
 
 def follow(expert_import, running_state: str, timeout: float, worker) -> tuple[float, list, int]:
     """Poll the state and the progress the page would show, until the step is over."""
-    from experts import imports
+    from experts.services.imports import check as imports
 
     started, samples, peak_rss = time.monotonic(), [], 0
     while True:
@@ -207,9 +207,9 @@ def main() -> int:
         return 2
     from django.db import transaction
 
-    from experts import imports
     from experts.enums import ImportState
     from experts.models import Expert
+    from experts.services.imports import check as imports
 
     by = officer()
     clean_previous_run()

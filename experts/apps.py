@@ -9,7 +9,8 @@ class ExpertsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from . import choices, notifications  # noqa: F401 - registers notification kinds
+        from experts import notifications  # noqa: F401 - registers notification kinds
+        from experts.services import choices
 
         for model in choices.REFERENCE_MODELS:
             post_save.connect(choices.bump_version, sender=model, dispatch_uid=f"choices-{model}")

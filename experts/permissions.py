@@ -10,8 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from ace_portal.accounts.roles import is_secretariat
-
-from .models import Expert, ExpertDocument
+from experts.models import Expert, ExpertDocument
 
 
 def expert_required(view):

@@ -1,6 +1,9 @@
 from celery import shared_task
 
-from . import accreditation, exports, imports, reminders
+from experts.services import reminders
+from experts.services.accreditation import transitions as accreditation
+from experts.services.exports import jobs as exports
+from experts.services.imports import check as imports
 
 
 @shared_task(name="experts.send_profile_confirmation_reminders", acks_late=True)

@@ -255,7 +255,7 @@ def test_cache_is_asked_again_after_retry_after(quick_retry):
 
 
 def test_reference_change_while_cache_down_is_announced_once_it_is_back(quick_retry):
-    from experts import choices
+    from experts.services import choices
 
     before = choices.current_version()
     assert before is not None

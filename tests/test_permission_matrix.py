@@ -38,12 +38,7 @@ from ace_portal.accounts.models import Invitation, hash_token
 from ace_portal.accounts.notifications import ACCOUNT_ACTIVATION
 from ace_portal.notifications.models import NotificationSettings
 from ace_portal.notifications.services import notify, preferences_url
-from experts.accreditation import recognize
-from experts.accreditation_requests import submit_request
 from experts.enums import DocumentKind, RequestKind, WorkshopKind
-from experts.exports import build as build_export
-from experts.exports import request_export
-from experts.merge import merge_experts
 from experts.models import (
     ExpertDocument,
     ExpertImport,
@@ -52,7 +47,12 @@ from experts.models import (
     ThematicArea,
     Workshop,
 )
-from experts.sections import SECTIONS
+from experts.services.accreditation.requests import submit_request
+from experts.services.accreditation.transitions import recognize
+from experts.services.exports.jobs import build as build_export
+from experts.services.exports.jobs import request_export
+from experts.services.merge import merge_experts
+from experts.views.sections import SECTIONS
 from tests.conftest import sign_in
 from tests.factories import ExpertFactory, UserFactory
 

@@ -11,15 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from .. import accreditation as transitions
-from ..accreditation_requests import approve_request, reject_request
-from ..enums import RequestState
-from ..models import (
-    Accreditation,
-    AccreditationEvent,
-    AccreditationRequest,
-)
-from .confirm import (
+from experts.admin.confirm import (
     BulkAction,
     ConfirmedActionsMixin,
     ConfirmPage,
@@ -30,6 +22,14 @@ from .confirm import (
     event_transition,
     request_subject,
 )
+from experts.enums import RequestState
+from experts.models import (
+    Accreditation,
+    AccreditationEvent,
+    AccreditationRequest,
+)
+from experts.services.accreditation import transitions
+from experts.services.accreditation.requests import approve_request, reject_request
 
 
 class RequestStateFilter(admin.SimpleListFilter):

@@ -13,11 +13,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import accreditation as transitions
-from ..models import (
+from experts.models import (
     AccreditationEvent,
     AccreditationRequest,
 )
+from experts.services.accreditation import transitions
 
 # --- Actions confirmed on an intermediate page --------------------------------------------------
 

@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .. import search, services
-from ..models import (
+from experts.models import (
     Education,
     Expert,
     ExpertDocument,
@@ -16,6 +15,8 @@ from ..models import (
     UnavailablePeriod,
     WorkExperience,
 )
+from experts.services import profile as services
+from experts.services import search
 
 
 @admin.register(Region)

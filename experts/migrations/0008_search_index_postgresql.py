@@ -3,7 +3,7 @@ experts' search vector. SQLite, used for the local run, searches with a simple f
 
 from django.db import migrations
 
-from experts.search import REFRESH_SQL
+from experts.services.search import REFRESH_SQL
 
 CREATE = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",

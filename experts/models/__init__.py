@@ -1,15 +1,15 @@
-from .accreditation import (
+from experts.models.accreditation import (
     Accreditation,
     AccreditationEvent,
     AccreditationRequest,
     Workshop,
     WorkshopParticipant,
 )
-from .directory import SavedSearch
-from .exports import ExpertExport
-from .imports import ExpertImport, ExpertImportRow
-from .merge import ExpertMerge
-from .profile import (
+from experts.models.directory import SavedSearch
+from experts.models.exports import ExpertExport
+from experts.models.imports import ExpertImport, ExpertImportRow
+from experts.models.merge import ExpertMerge
+from experts.models.profile import (
     Education,
     Expert,
     ExpertDocument,
@@ -18,7 +18,13 @@ from .profile import (
     UnavailablePeriod,
     WorkExperience,
 )
-from .reference import Language, MemberAdministration, ProfileType, Region, ThematicArea
+from experts.models.reference import (
+    Language,
+    MemberAdministration,
+    ProfileType,
+    Region,
+    ThematicArea,
+)
 
 __all__ = [
     "Accreditation",

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import (
+from experts.enums import (
     HOLDING_STATES,
     LIVE_STATES,
     AccreditationPhase,
@@ -21,8 +21,8 @@ from ..enums import (
     WorkshopKind,
     WorkshopOutcome,
 )
-from .profile import Expert, ExpertDocument
-from .reference import ProfileType, ThematicArea
+from experts.models.profile import Expert, ExpertDocument
+from experts.models.reference import ProfileType, ThematicArea
 
 
 class AccreditationQuerySet(models.QuerySet):

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import ExportFormat, ExportState
+from experts.enums import ExportFormat, ExportState
 
 
 def export_path(instance, filename):

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import ImportRowAction, ImportState
+from experts.enums import ImportRowAction, ImportState
 
 
 class ExpertImport(models.Model):

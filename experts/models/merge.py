@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .profile import Expert
+from experts.models.profile import Expert
 
 
 class ExpertMergeManager(models.Manager):

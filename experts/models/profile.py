@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
-from ..enums import DocumentKind, EmploymentStatus, Gender, MissionLength, Proficiency
-from .reference import Language, MemberAdministration, ThematicArea
+from experts.enums import DocumentKind, EmploymentStatus, Gender, MissionLength, Proficiency
+from experts.models.reference import Language, MemberAdministration, ThematicArea
 
 
 def _private_path(prefix: str, owner_id, filename: str) -> str:

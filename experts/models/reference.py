@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import Directorate, MemberKind, RegionCode
+from experts.enums import Directorate, MemberKind, RegionCode
 
 
 class BilingualName(models.Model):

@@ -1,7 +1,7 @@
 from django import template
 
-from ..accreditation import ACTION_LABELS
-from ..enums import AccreditationState
+from experts.enums import AccreditationState
+from experts.services.accreditation.transitions import ACTION_LABELS
 
 register = template.Library()
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from experts.models import MemberAdministration
-from experts.services import register_expert
+from experts.services.profile import register_expert
 
 from .conftest import BROWSER_DB, MINIMAL_PDF, completeness, label, sign_in
 

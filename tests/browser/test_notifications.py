@@ -5,7 +5,7 @@ from playwright.sync_api import Page, expect
 
 from ace_portal.notifications.models import Notification
 from experts.notifications import PASSPORT_EXPIRY, PROFILE_CONFIRMATION
-from experts.reminders import (
+from experts.services.reminders import (
     queue_passport_expiry_reminders,
     queue_profile_confirmation_reminders,
 )

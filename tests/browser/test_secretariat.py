@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from experts.enums import DocumentKind
 from experts.models import ExpertDocument
-from experts.search import refresh_search_vectors
+from experts.services.search import refresh_search_vectors
 from tests.factories import DEFAULT_PASSWORD
 
 from .conftest import BROWSER_DB, MINIMAL_PDF, fresh_totp_code, label, sign_in

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from experts.models import Expertise, ExpertLanguage
-from experts.services import refresh_derived
+from experts.services.profile import refresh_derived
 from tests.conftest import sign_in
 from tests.factories import area, language
 
@@ -137,7 +137,7 @@ def test_admin_expert_change_saves(admin_client_mfa, alice):
 
 
 def test_admin_expert_change_refreshes_completeness(admin_client_mfa, alice):
-    from experts.services import refresh_completeness
+    from experts.services.profile import refresh_completeness
 
     assert refresh_completeness(alice) == 6
     url = reverse("admin:experts_expert_change", args=[alice.pk])

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from ace_portal.accounts.models import Invitation
 from ace_portal.accounts.roles import Role
-from experts.sections import SECTIONS
+from experts.views.sections import SECTIONS
 from tests.conftest import sign_in
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from experts.models import ExpertDocument, UnavailablePeriod
-from experts.search import refresh_search_vectors
+from experts.services.search import refresh_search_vectors
 from tests.conftest import sign_in
 from tests.factories import ExpertFactory
 

@@ -34,7 +34,8 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from ace_portal.accounts.roles import Role
-from experts import demo, demo_accreditation, services
+from experts.demo import accreditation as demo_accreditation
+from experts.demo import pool as demo
 from experts.enums import AccreditationState, Gender, Proficiency
 from experts.models import (
     Education,
@@ -48,6 +49,7 @@ from experts.models import (
     UnavailablePeriod,
     WorkExperience,
 )
+from experts.services import profile as services
 
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_EMAIL_DOMAIN = "demo.ace-portal.example"
