@@ -25,7 +25,7 @@ help:
 	@echo "make run               run the portal on http://$(RUN_ADDR)/ (SQLite, demo data)"
 	@echo "make test              run every test against PostgreSQL and Redis (PYTEST_ARGS=...)"
 	@echo "make venv              create $(VENV)/ with Python >= 3.12 and install the dependencies"
-	@echo "make lint | format     ruff format --check + ruff check | reformat and fix"
+	@echo "make lint | format     ruff + the import contracts (lint-imports) | reformat and fix"
 	@echo "make migrations-check  fail when a model change has no migration"
 	@echo "make compose-check     validate docker-compose.yml"
 	@echo "make messages          update the French message catalogue (locale/fr)"
@@ -86,6 +86,7 @@ test: venv services compilemessages
 lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: venv
 	$(VENV)/bin/ruff format .

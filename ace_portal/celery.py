@@ -19,3 +19,15 @@ def close_old_connections(sender=None, **kwargs):
     from django.db import close_old_connections as close
 
     close()
+
+
+def registered_task(name: str):
+    """The Celery task registered as ``name``.
+
+    Services start a task by its name, as templates link to a URL by its name: the tasks modules
+    import the services they run, so an import back would make a cycle. A name that no task
+    has fails at once (NotRegistered) instead of queuing a job nobody runs."""
+    if name not in app.tasks:
+        # Only a worker imports the apps' tasks modules at start-up; a web process does it here.
+        app.loader.import_default_modules()
+    return app.tasks[name]

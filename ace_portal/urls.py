@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from ace_portal.accounts import views as account_views
+from experts import urls as experts_urls
 
 admin.site.site_header = "ACE Portal"
 admin.site.site_title = "ACE Portal"
@@ -23,8 +24,8 @@ urlpatterns = [
     path("accounts/overview/", account_views.account_overview, name="account_overview"),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
-    path("", include("experts.urls.expert")),
-    path("secretariat/", include("experts.urls.secretariat")),
+    path("", include(experts_urls.expert_urls)),
+    path("secretariat/", include(experts_urls.secretariat_urls)),
     path("notifications/", include("ace_portal.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -21,6 +21,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from ace_portal.celery import registered_task
+
 from . import kinds
 from .emails import render_email, render_subject
 from .enums import Digest, NotificationState
@@ -125,14 +127,12 @@ def dispatch(pks: list[int]) -> int:
     """Hand notifications to the broker in batches (one job per NOTIFICATIONS_DISPATCH_BATCH).
     A broker that is down loses nothing: the rows stay pending and the sweep dispatches them
     again. Returns how many were handed over."""
-    from .tasks import deliver_notifications
-
     size = settings.NOTIFICATIONS_DISPATCH_BATCH
     handed = 0
     for start in range(0, len(pks), size):
         chunk = list(pks[start : start + size])
         try:
-            deliver_notifications.apply_async((chunk,), retry=False)
+            registered_task("notifications.deliver_many").apply_async((chunk,), retry=False)
             handed += len(chunk)
         except Exception:  # the broker is unreachable: the sweep will come back for them
             logger.warning("Could not dispatch %d notifications; the sweep will retry.", len(pks))

@@ -1,16 +1,13 @@
 """Forms of the expert's profile, one per section; they validate input and nothing else."""
 
-import copy
-from datetime import date
-
 from django import forms
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from ace_portal.widgets import DateInput
 from experts.models import (
     Education,
     Expert,
@@ -23,34 +20,7 @@ from experts.models import (
     WorkExperience,
 )
 from experts.services import uploads
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def _years_before(today: date, years: int) -> date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
-
-
-def check_date_of_birth(born):
-    """The same rule wherever a date of birth is entered: the profile, registration, imports."""
-    if born is None:
-        return born
-    today = timezone.localdate()
-    if born > today:
-        raise forms.ValidationError(_("A date of birth cannot be in the future."))
-    if born > _years_before(today, 18):
-        raise forms.ValidationError(_("Experts must be at least 18 years old."))
-    if born < _years_before(today, 100):
-        raise forms.ValidationError(_("Please check the year of birth."))
-    return born
+from experts.services.profile import check_date_of_birth
 
 
 class IdentityForm(forms.ModelForm):
@@ -253,89 +223,3 @@ ExpertiseFormSet = _formset(ExpertiseForm, Expertise)
 EducationFormSet = _formset(EducationForm, Education)
 WorkExperienceFormSet = _formset(WorkExperienceForm, WorkExperience)
 UnavailablePeriodFormSet = _formset(UnavailablePeriodForm, UnavailablePeriod)
-
-
-class SavedSearchForm(forms.Form):
-    """A directory search the officer keeps under a name (the query is the page's filters)."""
-
-    name = forms.CharField(
-        label=_("Name"),
-        max_length=100,
-        error_messages={"required": _("Give the search a name to save it.")},
-    )
-    query = forms.CharField(label=_("Filters"), max_length=2000, required=False, strip=False)
-
-    def first_error(self) -> str:
-        return next(str(error) for errors in self.errors.values() for error in errors)
-
-
-class RegisterExpertForm(forms.Form):
-    """The Secretariat registers a new expert; the account is activated through an invitation."""
-
-    email = forms.EmailField(label=_("Email address"))
-    given_names = forms.CharField(label=_("Given names"), max_length=150)
-    family_name = forms.CharField(label=_("Family name"), max_length=150)
-    home_administration = forms.ModelChoiceField(
-        label=_("Home administration"),
-        queryset=MemberAdministration.objects.filter(is_active=True),
-    )
-    preferred_language = forms.ChoiceField(
-        label=_("Language for emails and pages"),
-        choices=settings.LANGUAGES,
-    )
-    date_of_birth = forms.DateField(
-        label=_("Date of birth"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Optional; helps to recognise a person already on the roster."),
-    )
-    send_invitation = forms.BooleanField(
-        label=_("Email an activation link now"), required=False, initial=True
-    )
-    not_a_duplicate = forms.BooleanField(
-        label=_("I checked: this is a different person from the experts listed above"),
-        required=False,
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.possible_duplicates = []
-        if not self.data.get("not_a_duplicate"):
-            # Offered only once a possible duplicate has been shown (see clean()).
-            del self.fields["not_a_duplicate"]
-
-    def clean(self):
-        from experts.services.duplicates import similar_experts
-
-        data = super().clean()
-        if self.errors or self.data.get("not_a_duplicate"):
-            return data
-        self.possible_duplicates = similar_experts(
-            given_names=data["given_names"],
-            family_name=data["family_name"],
-            administration_id=data["home_administration"].pk,
-            date_of_birth=data.get("date_of_birth"),
-        )
-        if self.possible_duplicates:
-            self.fields["not_a_duplicate"] = copy.deepcopy(self.base_fields["not_a_duplicate"])
-            raise forms.ValidationError(
-                _(
-                    "An expert with a very similar name is already registered for this "
-                    "administration. Open the record to check, or confirm below that this is "
-                    "a different person."
-                )
-            )
-        return data
-
-    def clean_date_of_birth(self):
-        return check_date_of_birth(self.cleaned_data.get("date_of_birth"))
-
-    def clean_email(self):
-        from django.contrib.auth import get_user_model
-
-        email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("Somebody with this email address is already registered.")
-            )
-        return email

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ace_portal.widgets import DateInput
 from experts.enums import WorkshopKind, WorkshopOutcome
-from experts.forms.profile import DateInput
 from experts.models import ThematicArea, Workshop
 
 OUTCOMES_BY_KIND = {

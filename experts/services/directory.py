@@ -22,8 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from experts.enums import AccreditationState, EmploymentStatus, Gender, Proficiency
-from experts.forms.widgets import (
+from ace_portal.widgets import (
     FieldGroups,
     FixedChoices,
     LeanDateInput,
@@ -34,6 +33,7 @@ from experts.forms.widgets import (
     OptionList,
     escape_text,
 )
+from experts.enums import AccreditationState, EmploymentStatus, Gender, Proficiency
 from experts.models import (
     Accreditation,
     Expert,

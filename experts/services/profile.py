@@ -1,10 +1,14 @@
 """Business actions on experts. Views call these; each docstring lists the side effects."""
 
+from datetime import date
+
+from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ace_portal.accounts.roles import Role
 from ace_portal.accounts.services import invite_user
@@ -12,6 +16,28 @@ from experts.enums import DocumentKind
 from experts.models import Expert, ExpertDocument
 from experts.services import completeness, search
 from experts.services.uploads import safe_original_name
+
+
+def _years_before(today: date, years: int) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def check_date_of_birth(born):
+    """The same rule wherever a date of birth is entered: the profile, registration, imports."""
+    if born is None:
+        return born
+    today = timezone.localdate()
+    if born > today:
+        raise forms.ValidationError(_("A date of birth cannot be in the future."))
+    if born > _years_before(today, 18):
+        raise forms.ValidationError(_("Experts must be at least 18 years old."))
+    if born < _years_before(today, 100):
+        raise forms.ValidationError(_("Please check the year of birth."))
+    return born
+
 
 PROFILE_PREFETCH = [
     "languages__language",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from experts.enums import ExportFormat
-from experts.forms.profile import SavedSearchForm
+from experts.forms.directory import SavedSearchForm
 from experts.models import SavedSearch
 from experts.permissions import secretariat_required
 from experts.services import directory

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ace_portal.accounts.services import invite_user
-from experts.forms.profile import RegisterExpertForm
+from experts.forms.roster import RegisterExpertForm
 from experts.models import Accreditation, AccreditationEvent
 from experts.permissions import get_expert_for_user, secretariat_required
 from experts.services import completeness

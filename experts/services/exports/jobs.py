@@ -18,6 +18,7 @@ from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ace_portal.celery import registered_task
 from experts.enums import ExportFormat, ExportState
 from experts.models import ExpertExport
 from experts.services import directory
@@ -100,10 +101,8 @@ def request_export(*, by, query: str, file_format: str, sensitive: bool) -> Expe
 def _queue(pk: int) -> None:
     """Hand the export to a worker; when the broker cannot be reached, say so on the export
     instead of failing the officer's request."""
-    from experts import tasks
-
     try:
-        tasks.build_export.delay(pk)
+        registered_task("experts.build_export").delay(pk)
     except Exception:  # kombu raises several kinds; any of them means "not queued"
         log.exception("Could not queue export %s", pk)
         # Only while it has not run: with tasks run inline its own errors arrive here too.

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from ace_portal.accounts.roles import Role
 from ace_portal.accounts.services import invite_user
+from ace_portal.celery import registered_task
 from experts.enums import ImportRowAction, ImportState, Proficiency
 from experts.models import (
     Expert,
@@ -86,10 +87,8 @@ UNREACHABLE = {ImportState.CHECKING: ImportState.INVALID, ImportState.APPLYING: 
 def _queue(task_name: str, pk: int, running: str) -> None:
     """Hand a step to a worker; when the broker cannot be reached, say so on the import instead
     of failing the officer's request (nothing has been written by the step yet)."""
-    from experts import tasks
-
     try:
-        getattr(tasks, task_name).delay(pk)
+        registered_task(f"experts.{task_name}").delay(pk)
     except Exception:  # kombu raises several kinds; any of them means "not queued"
         log.exception("Could not queue %s for import %s", task_name, pk)
         # Only while the step has not run: with tasks run inline (local, tests) its own errors

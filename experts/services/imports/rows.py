@@ -14,9 +14,9 @@ from django_countries import countries
 from phonenumber_field.formfields import PhoneNumberField
 
 from experts.enums import EmploymentStatus, Gender, Proficiency
-from experts.forms.profile import check_date_of_birth
 from experts.models import Language, MemberAdministration, ThematicArea
 from experts.services.duplicates import fold
+from experts.services.profile import check_date_of_birth
 
 # What a spreadsheet would run as a formula; never stored (an export would carry it along).
 FORMULA_STARTS = ("=", "@")

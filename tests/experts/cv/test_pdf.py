@@ -15,9 +15,8 @@ from experts.models import Accreditation, ProfileType
 from experts.services.accreditation import transitions
 from experts.services.cv import CV_SECTION_KEYS
 from tests.conftest import sign_in
-from tests.factories import ExpertFactory, area
-
 from tests.experts.conftest import image_bytes
+from tests.factories import ExpertFactory, area
 
 pytestmark = pytest.mark.django_db
 

@@ -861,7 +861,7 @@ def test_filters_run_once_when_every_match_was_counted(officer_client, roster):
 def test_lean_widgets_render_as_django_templates():
     from django import forms
 
-    from experts.forms.profile import DateInput
+    from ace_portal.widgets import DateInput
 
     cases = [
         (lean_widgets.LeanTextInput(), forms.TextInput(), ["", None, "a\"b<&>'c", "x"]),

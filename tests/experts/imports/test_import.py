@@ -3,7 +3,6 @@
 import csv as csvlib
 import io
 from datetime import date, datetime
-from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -1041,7 +1040,7 @@ def broker_down(monkeypatch):
         raise ConnectionRefusedError("[Errno 111] Connection refused")
 
     def down(task_name):
-        monkeypatch.setattr(tasks, task_name, SimpleNamespace(delay=unreachable))
+        monkeypatch.setattr(getattr(tasks, task_name), "delay", unreachable)
 
     return down
 

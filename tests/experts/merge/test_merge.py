@@ -51,9 +51,8 @@ from experts.services.merge import (
 )
 from tests.conftest import sign_in
 from tests.experts.accreditation.test_concurrency import split, together
-from tests.factories import ExpertFactory, UserFactory, area, language
-
 from tests.experts.conftest import image_bytes
+from tests.factories import ExpertFactory, UserFactory, area, language
 
 pytestmark = pytest.mark.django_db
 

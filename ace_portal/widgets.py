@@ -11,7 +11,12 @@ from django import forms
 from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import mark_safe
 
-from experts.forms.profile import DateInput
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def escape_text(value) -> str:
