@@ -1,3 +1,4 @@
+# Over 500 lines: a benchmark reads top to bottom: seeding, scenarios, references, goals.
 """Benchmark of the Secretariat's expert directory against the Django admin, at 100 000 experts.
 
 Run it with ``make bench BENCH=directory`` (options: ``BENCH_ARGS="--help"``). It needs
@@ -259,6 +260,7 @@ def url(path: str, params: dict) -> str:
 def build_scenarios(args) -> tuple[list[Scenario], dict, list[str]]:
     """The scenarios, the parameters of each directory family (for the query-count check), and
     notes on what was chosen."""
+    # Over 60 lines: the table of scenarios the goals are measured on.
     from django.db.models import Count
     from django.utils import timezone
 
@@ -599,6 +601,7 @@ def run(args) -> int:
 
 
 def measure(args, users, database_url, created, seeded) -> int:
+    # Over 60 lines: the measuring loop and its printed report, read as one.
     from django.conf import settings
     from django.db import connection
 

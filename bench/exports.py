@@ -195,6 +195,7 @@ def export_through_worker(by, file_format: str, worker, timeout: float) -> dict:
 
 
 def main() -> int:
+    # Over 60 lines: a benchmark's script, read top to bottom.
     args = parse_args()
     load = os.getloadavg()[0]
     cpu_before = machine_cpu()

@@ -199,6 +199,7 @@ def follow(expert_import, running_state: str, timeout: float, worker) -> tuple[f
 
 
 def main() -> int:
+    # Over 60 lines: a benchmark's script, read top to bottom.
     args = parse_args()
     try:
         setup_django()

@@ -1,3 +1,4 @@
+# Over 500 lines: queue, claim, delivery and sweep share one state machine, read together.
 """The notification engine: queue in the event's transaction, deliver once, sweep the rest.
 
 Delivery is at-least-once towards the broker and exactly-once towards the mail server as far as

@@ -1,3 +1,4 @@
+# Over 500 lines: filters, keyset pages and row SQL share one query-count budget.
 """The Secretariat's expert directory: filters in the URL, one queryset, keyset pages.
 
 A page costs a fixed number of queries whatever its size or depth: the ids of the matches (at

@@ -1,3 +1,4 @@
+# Over 500 lines: the merge is one transaction, and every relation it moves is listed here.
 """Merging two expert records that are the same person into one.
 
 The officer compares the two records field by field and picks which value survives; everything
@@ -163,6 +164,7 @@ def merge_experts(
     one ExpertMerge written; the survivor's completeness and search vector refreshed; the
     discarded photo's file deleted after commit.
     """
+    # Over 60 lines: one transaction, locking, moving and recording in the order the locks need.
     if survivor.pk == other.pk:
         raise SameExpert(_("A record cannot be merged with itself. Choose another record."))
     unknown = set(choices) - set(FIELD_NAMES)

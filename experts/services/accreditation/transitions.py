@@ -1,3 +1,4 @@
+# Over 500 lines: one function per transition, and the state table reads best in one file.
 """Accreditation business actions: one function per transition, each writing its event.
 
 Every function locks the accreditation row, checks that the transition is allowed from the state

@@ -1,3 +1,4 @@
+# Over 500 lines: the check and the apply share the row decisions they must agree on.
 """Importing experts from a spreadsheet: check every row, show the officer what would happen,
 then apply it all in one transaction.
 

@@ -17,9 +17,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from ace_portal import widgets as lean_widgets
 from ace_portal.accounts.roles import Role
 from experts.enums import EmploymentStatus, Gender, Proficiency
-from experts.forms import widgets as lean_widgets
 from experts.models import (
     Expert,
     Expertise,
