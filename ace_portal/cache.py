@@ -1,7 +1,7 @@
 """Django's Redis cache made tolerant: a cache that cannot answer is a cache that misses.
 
 Everything the portal keeps in the cache can be rebuilt or done without: the reference choice
-lists (experts.choices rebuilds them from the database), an import's progress bar, and
+lists (experts.services.choices rebuilds them from the database), an import's progress bar, and
 allauth's rate limits and used TOTP codes. So when Redis is down or hung, a read gives the
 default, a write is logged and dropped, and ``add`` answers False ("not added"), instead of the
 exception Django's RedisCache raises after its socket timeout.

@@ -2,7 +2,7 @@
 
 The directory's filter form has ~900 <option> elements and a dozen inputs; Django's templates
 cost ~20 us per option, which dominated a page at 100 000 experts. The output is the same HTML
-(tests/experts/test_directory.py compares it with Django's own).
+(tests/experts/directory/test_directory.py compares it with Django's own).
 """
 
 from html import escape

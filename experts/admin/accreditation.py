@@ -1,7 +1,7 @@
 """Admin for accreditations, their history, workshops and the review queue of requests.
 
 Nothing here changes an accreditation by itself: every action goes through
-experts.accreditation or experts.accreditation_requests, one row per transaction, and the
+experts.services.accreditation (transitions, requests), one row per transaction, and the
 change pages are read-only, so the admin offers no path around the rules.
 """
 

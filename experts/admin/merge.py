@@ -1,5 +1,5 @@
 """Merges of duplicate expert records: a read-only audit trail (merges happen on the
-Secretariat's merge page, through experts.merge, never here)."""
+Secretariat's merge page, through experts.services.merge, never here)."""
 
 import json
 

@@ -128,7 +128,7 @@ class ExpertAdmin(admin.ModelAdmin):
     list_select_related = ["user", "home_administration"]
 
     def get_search_results(self, request, queryset, search_term):
-        # The same fields, found through the directory's full-text index (experts.search):
+        # The same fields, found through the directory's full-text index (experts.services.search):
         # no substring scan of 11 columns, no DISTINCT over the joins.
         if not search_term.strip():
             return queryset, False

@@ -11,7 +11,7 @@ from experts.models import (
 
 
 class WorkshopParticipantInline(admin.TabularInline):
-    """Seats and outcomes are recorded in the Secretariat's screens (experts.workshops)."""
+    """Seats and outcomes are recorded in the Secretariat's screens (experts.services.workshops)."""
 
     model = WorkshopParticipant
     extra = 0

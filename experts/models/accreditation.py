@@ -1,7 +1,7 @@
 """Accreditation: each expert's standing per (profile type, thematic area), and its history.
 
-States change only through experts.accreditation (one function per transition); every change
-writes an AccreditationEvent, which is never edited or deleted.
+States change only through services.accreditation.transitions (one function a transition);
+every change writes an AccreditationEvent, which is never edited or deleted.
 """
 
 from django.conf import settings

@@ -1,6 +1,6 @@
 """The record of two expert records merged into one: who, when, what was chosen and kept.
 
-Written once by experts.merge.merge_experts and never changed: the snapshot keeps every value of
+Written once by services.merge.merge_experts and never changed: the snapshot keeps every value of
 the removed record (and of the survivor's values it replaced), so nothing is lost.
 """
 

@@ -94,7 +94,7 @@ class Expert(models.Model):
     consent_version = models.CharField(_("consent version"), max_length=20, blank=True)
     profile_confirmed_at = models.DateTimeField(_("profile last confirmed"), null=True, blank=True)
     completeness = models.PositiveSmallIntegerField(_("completeness (%)"), default=0)
-    # Weighted full-text document (name, work and areas, biography), kept by experts.search;
+    # Weighted full-text document (name, work and areas, biography), kept by services.search;
     # a tsvector with a GIN index on PostgreSQL, unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
     # Audit

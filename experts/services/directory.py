@@ -130,7 +130,7 @@ class DirectoryForm(forms.Form):
         widget=LeanSelect,
     )
 
-    # Field -> (key in experts.choices' lists, with an empty choice first).
+    # Field -> (key in experts.services.choices' lists, with an empty choice first).
     REFERENCE_LISTS = {
         "area": ("areas", False),
         "profile": ("profiles", False),

@@ -1,5 +1,5 @@
 """The Secretariat's directory of experts, its exports and saved searches. Thin views: the
-filtering lives in experts.directory, the files in experts.export."""
+filtering lives in experts.services.directory, the files in experts.services.exports.files."""
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction

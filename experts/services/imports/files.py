@@ -1,7 +1,7 @@
 """Reading an uploaded spreadsheet of experts (CSV or XLSX) into named columns of text.
 
 Everything a person can get wrong about the file as a whole is an ``ImportFileError`` whose
-message says what to do; row-level problems are left to ``experts.imports``.
+message says what to do; row-level problems are left to ``experts.services.imports``.
 """
 
 import csv

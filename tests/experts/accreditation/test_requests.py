@@ -1,5 +1,5 @@
 """Experts' requests (renewal, recognition in a new area, correction) and reviewers' decisions,
-through experts.accreditation_requests."""
+through experts.services.accreditation.requests."""
 
 from datetime import date
 

@@ -112,7 +112,7 @@ def changed_notifications(user):
 
 HOLDING = [S.PRE_ACCREDITED, S.ACCREDITED, S.RECOGNIZED]
 
-# Written out from DOMAIN.md and issue 5, independently of experts.accreditation.TRANSITIONS.
+# Written out from DOMAIN.md and issue 5, independently of transitions.TRANSITIONS.
 DOCUMENTED = {
     (None, S.NOMINATED): "nominate",
     (None, S.RECOGNIZED): "recognize",

@@ -23,7 +23,7 @@ from tests.factories import area, language
 
 pytestmark = pytest.mark.django_db
 
-# The completeness meter has 16 items (experts.completeness.assess).
+# The completeness meter has 16 items (experts.services.completeness.assess).
 ITEMS = 16
 
 
