@@ -14,7 +14,7 @@ Steps: (1) queue N notifications for M users with ``notify_many`` (dispatch held
 copies of one rendered notification over one SMTP connection; (4) engine: a real Celery worker
 (prefork, concurrency 2) delivers the N rows after ``dispatch``; wall time until every row is
 ``sent`` and the sink has N messages, and the worker tree's peak memory; (5) SQL queries of
-``services.deliver`` for a sample of rows, which must be the same for each; (6) a table and one
+``delivery.deliver`` for a sample of rows, which must be the same for each; (6) a table and one
 SUMMARY line. Exit status: 0 when the goals are met, 1 when one is missed, 2 on a setup error.
 """
 
@@ -114,11 +114,11 @@ def queue(users: list, count: int, tag: str) -> tuple[list[int], float]:
     dispatch held back; returns the primary keys handed to (the patched) dispatch."""
     from django.db import transaction
 
-    from ace_portal.notifications import services
+    from ace_portal.notifications.services import outbox
     from experts.notifications import PROFILE_CONFIRMATION
 
     items = [
-        services.Outgoing(
+        outbox.Outgoing(
             recipient=user,
             kind=PROFILE_CONFIRMATION,
             context={"name": user.first_name, "confirmed_at": None, "url": PROFILE_URL},
@@ -127,8 +127,8 @@ def queue(users: list, count: int, tag: str) -> tuple[list[int], float]:
         for i, user in ((i, users[i % len(users)]) for i in range(count))
     ]
     started = time.perf_counter()
-    with mock.patch.object(services, "dispatch") as held, transaction.atomic():
-        services.notify_many(items)
+    with mock.patch.object(outbox, "dispatch") as held, transaction.atomic():
+        outbox.notify_many(items)
     elapsed = time.perf_counter() - started
     if held.call_count != 1:
         raise BenchError(f"notify_many called dispatch {held.call_count} times, expected once.")
@@ -174,10 +174,10 @@ def plain_loop(pk: int, count: int, sink: SmtpSink, services_pids: dict) -> dict
     """Render one notification's email once, then send ``count`` copies over one connection."""
     from django.core.mail import get_connection
 
-    from ace_portal.notifications import services
     from ace_portal.notifications.models import Notification
+    from ace_portal.notifications.services import delivery
 
-    message = services.build_message(Notification.objects.select_related("recipient").get(pk=pk))
+    message = delivery.build_message(Notification.objects.select_related("recipient").get(pk=pk))
     size = len(message.message().as_bytes())
     before = sink.count()
     connection = get_connection()
@@ -265,8 +265,8 @@ def engine(
     # Over 60 lines: the engine scenario, read top to bottom.
     from django.db.models import Count
 
-    from ace_portal.notifications import services
     from ace_portal.notifications.models import Notification
+    from ace_portal.notifications.services import outbox
 
     count = len(pks)
     started = time.perf_counter()
@@ -292,7 +292,7 @@ def engine(
     )
     cpu.start()
     started = time.perf_counter()
-    handed = services.dispatch(pks)
+    handed = outbox.dispatch(pks)
     dispatched = time.perf_counter() - started
     if handed != count:
         raise BenchError(f"dispatch handed {handed} of {count} notifications to the broker.")
@@ -348,7 +348,7 @@ def queries_per_notification(users: list, sample: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from ace_portal.notifications import services
+    from ace_portal.notifications.services import delivery
 
     pks, _ = queue(users[:sample], sample, f"queries-{time.time_ns()}")
     counts, shapes, seconds, cpu_seconds = [], set(), [], []
@@ -356,7 +356,7 @@ def queries_per_notification(users: list, sample: int) -> dict:
         for pk in pks:
             with CaptureQueriesContext(connection) as captured:
                 started, cpu = time.perf_counter(), time.process_time()
-                result = services.deliver(pk)
+                result = delivery.deliver(pk)
                 seconds.append(time.perf_counter() - started)
                 cpu_seconds.append(time.process_time() - cpu)
             if result != "sent":
@@ -364,7 +364,7 @@ def queries_per_notification(users: list, sample: int) -> dict:
             counts.append(len(captured.captured_queries))
             shapes.add(tuple(q["sql"].split()[0] for q in captured.captured_queries))
     finally:
-        services.close_connection()
+        delivery.close_connection()
     steady = sorted(seconds)[len(seconds) // 2]  # the median: the first one opens SMTP
     return {
         "counts": counts,

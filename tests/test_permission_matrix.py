@@ -37,7 +37,8 @@ from django_celery_beat.models import (
 from ace_portal.accounts.models import Invitation, hash_token
 from ace_portal.accounts.notifications import ACCOUNT_ACTIVATION
 from ace_portal.notifications.models import NotificationSettings
-from ace_portal.notifications.services import notify, preferences_url
+from ace_portal.notifications.services.centre import preferences_url
+from ace_portal.notifications.services.outbox import notify
 from experts.enums import DocumentKind, RequestKind, WorkshopKind
 from experts.models import (
     ExpertDocument,

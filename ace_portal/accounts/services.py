@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ace_portal.notifications.services import notify
+from ace_portal.notifications.services.outbox import notify
 
 from .models import Invitation, User, hash_token
 from .notifications import ACCOUNT_ACTIVATION

@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import kinds, services
+from ace_portal.notifications.services import outbox
+
+from . import kinds
 from .enums import NotificationState
 from .models import Notification, NotificationSettings
 
@@ -73,7 +75,7 @@ class NotificationAdmin(admin.ModelAdmin):
             Notification.objects.filter(pk__in=pks, state=NotificationState.FAILED).update(
                 state=NotificationState.PENDING, attempts=0, next_attempt_at=timezone.now()
             )
-            transaction.on_commit(lambda: services.dispatch(pks))
+            transaction.on_commit(lambda: outbox.dispatch(pks))
         messages.success(
             request,
             ngettext(

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from ace_portal.notifications.services import delivery, digests, outbox
 
 # Longer waits are not handed to the broker as a countdown: Redis gives an unacknowledged job
 # to another worker after its visibility timeout (an hour), so a job scheduled hours ahead would
@@ -13,11 +13,11 @@ COUNTDOWN_MAX_SECONDS = 300
 @shared_task(name="notifications.deliver", bind=True, acks_late=True, max_retries=None)
 def deliver_notification(self, pk: int) -> str:
     # acks_late: a worker killed mid-delivery leaves the job to be redelivered, and the claim
-    # in services.deliver makes the redelivered job harmless once the row has moved on.
+    # in delivery.deliver makes the redelivered job harmless once the row has moved on.
     while True:
         try:
-            return services.deliver(pk, due_only=not self.request.is_eager)
-        except services.RetryLater as wait:
+            return delivery.deliver(pk, due_only=not self.request.is_eager)
+        except delivery.RetryLater as wait:
             if wait.seconds > COUNTDOWN_MAX_SECONDS:
                 return "left-to-the-sweep"
             if not self.request.is_eager:
@@ -33,8 +33,8 @@ def deliver_notifications(self, pks: list[int]) -> int:
     delivered = 0
     for pk in pks:
         try:
-            delivered += services.deliver(pk, due_only=not self.request.is_eager) == "sent"
-        except services.RetryLater as wait:
+            delivered += delivery.deliver(pk, due_only=not self.request.is_eager) == "sent"
+        except delivery.RetryLater as wait:
             if wait.seconds > COUNTDOWN_MAX_SECONDS:
                 continue  # the row keeps its time; the sweep (every minute) dispatches it then
             if self.request.is_eager:
@@ -46,9 +46,9 @@ def deliver_notifications(self, pks: list[int]) -> int:
 
 @shared_task(name="notifications.sweep", acks_late=True)
 def sweep() -> int:
-    return services.sweep()
+    return outbox.sweep()
 
 
 @shared_task(name="notifications.send_digests", acks_late=True)
 def send_digests() -> int:
-    return services.send_due_digests()
+    return digests.send_due_digests()

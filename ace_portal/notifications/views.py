@@ -8,7 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import kinds, services
+from ace_portal.notifications.services import centre, outbox
+
+from . import kinds
 from .forms import PreferencesForm
 from .models import Notification
 
@@ -20,7 +22,7 @@ def notification_list(request):
     notifications = Notification.objects.for_bell(request.user).order_by("-created_at", "-pk")
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     for notification in page:
-        notification.title = services.title(notification)
+        notification.title = centre.title(notification)
     return render(request, "notifications/list.html", {"page": page})
 
 
@@ -33,11 +35,11 @@ def bell(request):
 @login_required
 def mark_read(request, pk):
     try:
-        notification = services.mark_read(request.user, pk)
+        notification = centre.mark_read(request.user, pk)
     except Notification.DoesNotExist:
         raise Http404 from None
     if request.headers.get("HX-Request"):
-        notification.title = services.title(notification)
+        notification.title = centre.title(notification)
         response = render(request, "notifications/list.html#item", {"notification": notification})
         response["HX-Trigger"] = "notifications-changed"  # the bell refreshes its count
         return response
@@ -47,16 +49,16 @@ def mark_read(request, pk):
 @require_POST
 @login_required
 def mark_all_read(request):
-    services.mark_all_read(request.user)
+    centre.mark_all_read(request.user)
     messages.success(request, _("All notifications are marked as read."))
     return redirect("notifications:list")
 
 
 def _preferences_page(request, user, *, action_url):
-    preferences = services.settings_for(user)
+    preferences = outbox.settings_for(user)
     form = PreferencesForm(request.POST or None, preferences=preferences)
     if request.method == "POST" and form.is_valid():
-        services.save_preferences(
+        centre.save_preferences(
             user, digest=form.cleaned_data["digest"], muted_kinds=form.muted_kinds()
         )
         messages.success(request, _("Your email preferences are saved."))
@@ -78,7 +80,7 @@ def preferences(request):
 def preferences_by_link(request, token):
     """The one-click link in every email: works without signing in, for that person only."""
     try:
-        user = services.user_for_preferences_token(token)
+        user = centre.user_for_preferences_token(token)
     except (signing.BadSignature, get_user_model().DoesNotExist):
         return render(request, "notifications/link_invalid.html", status=404)
     return _preferences_page(request, user, action_url=request.path)

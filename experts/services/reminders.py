@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ace_portal.accounts.roles import Role
-from ace_portal.notifications.services import Outgoing, notify_many
+from ace_portal.notifications.services.outbox import Outgoing, notify_many
 from experts.models import Accreditation, Expert
 from experts.notifications import (
     ACCREDITATION_EXPIRING,

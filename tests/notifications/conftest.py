@@ -23,7 +23,7 @@ import redis
 from django.db import connection
 
 from ace_portal.celery import app as celery_app
-from ace_portal.notifications import services
+from ace_portal.notifications.services import delivery
 
 from .smtp_sink import SmtpSink
 
@@ -63,9 +63,9 @@ def wait_until(predicate, *, timeout: float = 30.0, interval: float = 0.05, mess
 @pytest.fixture(autouse=True)
 def _fresh_smtp_session():
     """services keeps one SMTP connection per process; a test must not inherit another's."""
-    services.close_connection()
+    delivery.close_connection()
     yield
-    services.close_connection()
+    delivery.close_connection()
 
 
 # --- SMTP sink --------------------------------------------------------------------------------

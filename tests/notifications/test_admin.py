@@ -8,8 +8,8 @@ from django.contrib.admin import helpers
 from django.urls import reverse
 
 from ace_portal.accounts.notifications import ACCOUNT_ACTIVATION
-from ace_portal.notifications import services
 from ace_portal.notifications.models import Notification
+from ace_portal.notifications.services import delivery, outbox
 from experts.notifications import PASSPORT_EXPIRY, PROFILE_CONFIRMATION
 from tests.conftest import sign_in
 
@@ -21,9 +21,9 @@ CHANGELIST = reverse("admin:notifications_notification_changelist")
 
 @pytest.fixture(autouse=True)
 def _fresh_smtp_connection():
-    services.close_connection()
+    delivery.close_connection()
     yield
-    services.close_connection()
+    delivery.close_connection()
 
 
 @pytest.fixture
@@ -147,7 +147,7 @@ def test_cancel_action_cancels_only_pending_rows(admin_client_mfa, alice, bob):
         "sent": "sent",
         "failed": "failed",
     }
-    assert services.deliver(pending.pk) == "not-claimed"
+    assert delivery.deliver(pending.pk) == "not-claimed"
 
 
 def test_change_page_hides_secret_context(admin_client_mfa, alice):
@@ -221,8 +221,8 @@ def test_outbox_admin_is_for_admins_only(client, officer, alice):
 
 
 def test_notification_settings_changelist_searches_by_email(admin_client_mfa, alice, bob):
-    services.settings_for(alice.user)
-    services.settings_for(bob.user)
+    outbox.settings_for(alice.user)
+    outbox.settings_for(bob.user)
 
     response = admin_client_mfa.get(
         reverse("admin:notifications_notificationsettings_changelist"), {"q": bob.user.email}

@@ -13,9 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ace_portal.accounts.notifications import ACCOUNT_ACTIVATION
-from ace_portal.notifications import kinds, services
+from ace_portal.notifications import kinds
 from ace_portal.notifications.models import Notification, NotificationSettings
-from ace_portal.notifications.services import notify
+from ace_portal.notifications.services import centre, delivery
+from ace_portal.notifications.services.outbox import notify
 from experts.notifications import PASSPORT_EXPIRY, PROFILE_CONFIRMATION
 
 pytestmark = pytest.mark.django_db
@@ -30,9 +31,9 @@ PREFERENCES_LINK_RE = re.compile(r"https?://[^/\s\"<>]+(/notifications/preferenc
 
 @pytest.fixture(autouse=True)
 def _fresh_smtp_connection():
-    services.close_connection()
+    delivery.close_connection()
     yield
-    services.close_connection()
+    delivery.close_connection()
 
 
 def add_notifications(user, count, *, read=False, start=T0):
@@ -66,7 +67,7 @@ def titles(response):
 
 
 def link_path(user):
-    return urlsplit(services.preferences_url(user)).path
+    return urlsplit(centre.preferences_url(user)).path
 
 
 # The bell
@@ -482,7 +483,7 @@ def test_every_email_carries_a_working_preferences_link(client, alice, mailoutbo
         context={"name": "Alice", "confirmed_at": None, "url": "http://x.example/p/"},
         dedupe_key="confirmation",
     )
-    services.deliver(row.pk)
+    delivery.deliver(row.pk)
     [message] = mailoutbox
 
     text_path = PREFERENCES_LINK_RE.search(message.body)[1]

@@ -13,9 +13,11 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from ace_portal.accounts.services import invite_user
-from ace_portal.notifications import services, tasks
+from ace_portal.notifications import tasks
 from ace_portal.notifications.models import Notification
-from ace_portal.notifications.services import RetryLater, notify
+from ace_portal.notifications.services import centre, delivery, outbox
+from ace_portal.notifications.services.delivery import RetryLater
+from ace_portal.notifications.services.outbox import notify
 from experts.notifications import PROFILE_CONFIRMATION
 
 from .fakes import DroppedSessionBackend, install_failing_backend
@@ -32,9 +34,9 @@ PREFERENCES_URL_RE = re.compile(r"https?://[^\s\"<>]+/notifications/preferences/
 def _fresh_smtp_connection():
     """The service keeps one connection per process: a test's backend must not leak into the
     next test."""
-    services.close_connection()
+    delivery.close_connection()
     yield
-    services.close_connection()
+    delivery.close_connection()
 
 
 @pytest.fixture
@@ -55,7 +57,7 @@ def queue(user, key="reminder:1", **context):
 
 
 def token_user(url):
-    return services.user_for_preferences_token(url.rstrip("/").rsplit("/", 1)[1])
+    return centre.user_for_preferences_token(url.rstrip("/").rsplit("/", 1)[1])
 
 
 def state_of(row):
@@ -69,7 +71,7 @@ def state_of(row):
 def test_deliver_sends_one_email_with_headers_and_preferences_link(alice, mailoutbox):
     row = queue(alice.user)
 
-    assert services.deliver(row.pk) == "sent"
+    assert delivery.deliver(row.pk) == "sent"
 
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
@@ -103,7 +105,7 @@ def test_deliver_renders_in_the_recipients_language(alice, mailoutbox):
     alice.user.save()
     row = queue(alice.user)
 
-    services.deliver(row.pk)
+    delivery.deliver(row.pk)
 
     [message] = mailoutbox
     with translation.override("fr"):
@@ -125,7 +127,7 @@ def test_deliver_marks_the_row_sent(alice, mailoutbox, time_machine):
     time_machine.move_to(T0, tick=False)
     row = queue(alice.user)
 
-    services.deliver(row.pk)
+    delivery.deliver(row.pk)
 
     row.refresh_from_db()
     assert (row.state, row.attempts, row.last_error) == ("sent", 1, "")
@@ -161,7 +163,7 @@ def test_deliver_keeps_secret_context_until_sent(alice, officer, failing_smtp):
     row = Notification.objects.get(recipient=alice.user)
 
     with pytest.raises(RetryLater):
-        services.deliver(row.pk)
+        delivery.deliver(row.pk)
 
     row.refresh_from_db()
     assert row.state == "pending"
@@ -171,8 +173,8 @@ def test_deliver_keeps_secret_context_until_sent(alice, officer, failing_smtp):
 def test_claim_is_exclusive(alice):
     row = queue(alice.user)
 
-    assert services.claim(row.pk) is True
-    assert services.claim(row.pk) is False
+    assert delivery.claim(row.pk) is True
+    assert delivery.claim(row.pk) is False
 
     row.refresh_from_db()
     assert (row.state, row.attempts) == ("sending", 1)
@@ -184,7 +186,7 @@ def test_deliver_of_a_row_not_pending_sends_nothing(alice, mailoutbox, state):
     row = queue(alice.user)
     Notification.objects.filter(pk=row.pk).update(state=state, attempts=1)
 
-    assert services.deliver(row.pk) == "not-claimed"
+    assert delivery.deliver(row.pk) == "not-claimed"
 
     assert mailoutbox == []
     row.refresh_from_db()
@@ -194,8 +196,8 @@ def test_deliver_of_a_row_not_pending_sends_nothing(alice, mailoutbox, state):
 def test_deliver_twice_sends_once(alice, mailoutbox):
     row = queue(alice.user)
 
-    assert services.deliver(row.pk) == "sent"
-    assert services.deliver(row.pk) == "not-claimed"
+    assert delivery.deliver(row.pk) == "sent"
+    assert delivery.deliver(row.pk) == "not-claimed"
 
     assert len(mailoutbox) == 1
 
@@ -215,7 +217,7 @@ def test_deliver_reopens_a_dropped_session_once(alice, settings, monkeypatch, ma
     settings.EMAIL_BACKEND = "tests.notifications.fakes.DroppedSessionBackend"
     row = queue(alice.user)
 
-    assert services.deliver(row.pk) == "sent"
+    assert delivery.deliver(row.pk) == "sent"
 
     assert DroppedSessionBackend.calls == 2
     assert len(mailoutbox) == 1
@@ -234,8 +236,8 @@ def test_deliver_reuses_one_connection_for_many_emails(alice, bob, mailoutbox, m
     monkeypatch.setattr(EmailBackend, "open", counting_open)
     first, second = queue(alice.user, key="a"), queue(bob.user, key="b")
 
-    services.deliver(first.pk)
-    services.deliver(second.pk)
+    delivery.deliver(first.pk)
+    delivery.deliver(second.pk)
 
     assert len(opened) == 1
     assert [message.to for message in mailoutbox] == [[alice.user.email], [bob.user.email]]
@@ -252,7 +254,7 @@ def test_deliver_transient_error_leaves_row_pending_with_backoff(
     row = queue(alice.user)
 
     with pytest.raises(RetryLater) as retry:
-        services.deliver(row.pk)
+        delivery.deliver(row.pk)
 
     assert retry.value.seconds == 30
     row.refresh_from_db()
@@ -271,7 +273,7 @@ def test_deliver_backoff_grows_with_each_attempt(alice, failing_smtp, time_machi
     waits = []
     for _ in range(3):
         with pytest.raises(RetryLater) as retry:
-            services.deliver(row.pk)
+            delivery.deliver(row.pk)
         waits.append(retry.value.seconds)
 
     assert waits == [30, 60, 120]
@@ -286,15 +288,15 @@ def test_deliver_fails_for_good_after_max_attempts(alice, failing_smtp, settings
 
     for _ in range(2):
         with pytest.raises(RetryLater):
-            services.deliver(row.pk)
-    assert services.deliver(row.pk) == "failed"
+            delivery.deliver(row.pk)
+    assert delivery.deliver(row.pk) == "failed"
 
     row.refresh_from_db()
     assert (row.state, row.attempts) == ("failed", 3)
     assert row.last_error == "SMTPResponseException: (451, b'try later')"
     assert row.sent_at is None
     assert backend.calls == 3
-    assert services.deliver(row.pk) == "not-claimed"
+    assert delivery.deliver(row.pk) == "not-claimed"
     assert backend.calls == 3
     assert mailoutbox == []
 
@@ -303,7 +305,7 @@ def test_deliver_permanent_error_fails_at_once(alice, failing_smtp, mailoutbox):
     backend = failing_smtp(550)
     row = queue(alice.user)
 
-    assert services.deliver(row.pk) == "failed"
+    assert delivery.deliver(row.pk) == "failed"
 
     row.refresh_from_db()
     assert (row.state, row.attempts) == ("failed", 1)
@@ -316,9 +318,9 @@ def test_deliver_after_a_transient_error_sends_once(alice, failing_smtp, mailout
     failing_smtp(451, failures=1)
     row = queue(alice.user)
     with pytest.raises(RetryLater):
-        services.deliver(row.pk)
+        delivery.deliver(row.pk)
 
-    assert services.deliver(row.pk) == "sent"
+    assert delivery.deliver(row.pk) == "sent"
 
     row.refresh_from_db()
     assert (row.state, row.attempts, row.last_error) == ("sent", 2, "")
@@ -353,7 +355,7 @@ def refused(code):
     ],
 )
 def test_is_transient(error, transient):
-    assert services.is_transient(error) is transient
+    assert delivery.is_transient(error) is transient
 
 
 @pytest.mark.parametrize(
@@ -361,13 +363,13 @@ def test_is_transient(error, transient):
     [(0, 30), (1, 30), (2, 60), (3, 120), (4, 240), (7, 1920), (8, 3600), (20, 3600)],
 )
 def test_backoff_seconds_doubles_and_caps(attempts, seconds):
-    assert services.backoff_seconds(attempts) == seconds
+    assert delivery.backoff_seconds(attempts) == seconds
 
 
 def test_backoff_seconds_follows_settings(settings):
     settings.NOTIFICATIONS_RETRY_BASE_SECONDS = 10
     settings.NOTIFICATIONS_RETRY_MAX_SECONDS = 50
-    assert [services.backoff_seconds(n) for n in (1, 2, 3, 4)] == [10, 20, 40, 50]
+    assert [delivery.backoff_seconds(n) for n in (1, 2, 3, 4)] == [10, 20, 40, 50]
 
 
 def test_deliver_task_inline_retries_until_failed(alice, failing_smtp, settings, mailoutbox):
@@ -387,6 +389,6 @@ def test_dispatch_inline_transient_failure_does_not_stop_the_batch(alice, bob, f
     failing_smtp(451, failures=1)
     first, second = queue(alice.user, key="a"), queue(bob.user, key="b")
 
-    services.dispatch([first.pk, second.pk])
+    outbox.dispatch([first.pk, second.pk])
 
     assert (state_of(first), state_of(second)) == ("sent", "sent")

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import ngettext
 
-from ace_portal.notifications import kinds, services, tasks
+from ace_portal.notifications import kinds, tasks
 from ace_portal.notifications.models import Notification, NotificationSettings
-from ace_portal.notifications.services import notify
+from ace_portal.notifications.services import centre, delivery, digests, outbox
+from ace_portal.notifications.services.outbox import notify
 from experts.notifications import PASSPORT_EXPIRY, PROFILE_CONFIRMATION
 
 from .fakes import install_failing_backend
@@ -33,9 +34,9 @@ def at(day, hour, minute=0):
 
 @pytest.fixture(autouse=True)
 def _fresh_smtp_connection():
-    services.close_connection()
+    delivery.close_connection()
     yield
-    services.close_connection()
+    delivery.close_connection()
 
 
 @pytest.fixture
@@ -90,13 +91,13 @@ def test_daily_digest_sends_one_email_listing_the_waiting_items(alice_waiting, c
     alice = alice_waiting
     clock(at(10, 7, 5))
 
-    assert services.send_due_digests() == 1
+    assert digests.send_due_digests() == 1
 
     [message] = mailoutbox
     assert message.to == [alice.user.email]
     assert message.subject == "[ACE Portal] Your ACE Portal digest: 2 notifications"
     preferences_url = message.extra_headers["List-Unsubscribe"][1:-1]
-    assert services.user_for_preferences_token(preferences_url.split("/")[-2]) == alice.user
+    assert centre.user_for_preferences_token(preferences_url.split("/")[-2]) == alice.user
     assert f"- {CONFIRMATION_SUBJECT}\n  {PROFILE_URL}\n- {PASSPORT_SUBJECT}\n" in message.body
     html = message.alternatives[0].content
     assert (
@@ -112,7 +113,7 @@ def test_daily_digest_marks_the_items_sent_and_stamps_the_settings(alice_waiting
     alice = alice_waiting
     clock(at(10, 7, 5))
 
-    services.send_due_digests()
+    digests.send_due_digests()
 
     rows = Notification.objects.filter(recipient=alice.user)
     assert {(row.state, row.attempts, row.sent_at) for row in rows} == {("sent", 1, at(10, 7, 5))}
@@ -122,20 +123,20 @@ def test_daily_digest_marks_the_items_sent_and_stamps_the_settings(alice_waiting
 def test_daily_digest_runs_once_a_day(alice_waiting, clock, mailoutbox):
     alice = alice_waiting
     clock(at(10, 7, 5))
-    services.send_due_digests()
+    digests.send_due_digests()
     clock(at(10, 12))
     queue_confirmation(alice.user, key="later")
 
     clock(at(10, 23, 5))
-    assert services.send_due_digests() == 0
+    assert digests.send_due_digests() == 0
     assert len(mailoutbox) == 1
     assert states(alice.user) == ["sent", "sent", "pending"]
 
     clock(at(11, 6, 5))
-    assert services.send_due_digests() == 0
+    assert digests.send_due_digests() == 0
 
     clock(at(11, 7, 5))
-    assert services.send_due_digests() == 1
+    assert digests.send_due_digests() == 1
     assert len(mailoutbox) == 2
     assert mailoutbox[1].subject == "[ACE Portal] Your ACE Portal digest: 1 notification"
     assert f"- {CONFIRMATION_SUBJECT}\n" in mailoutbox[1].body
@@ -146,7 +147,7 @@ def test_daily_digest_runs_once_a_day(alice_waiting, clock, mailoutbox):
 def test_daily_digest_before_the_hour_sends_nothing(alice_waiting, clock, mailoutbox):
     clock(at(10, django_settings.NOTIFICATIONS_DIGEST_HOUR - 1, 59))
 
-    assert services.send_due_digests() == 0
+    assert digests.send_due_digests() == 0
 
     assert mailoutbox == []
     assert states(alice_waiting.user) == ["pending", "pending"]
@@ -156,7 +157,7 @@ def test_daily_digest_before_the_hour_sends_nothing(alice_waiting, clock, mailou
 def test_daily_digest_at_the_hour_is_due(alice_waiting, clock, mailoutbox):
     clock(at(10, django_settings.NOTIFICATIONS_DIGEST_HOUR))
 
-    assert services.send_due_digests() == 1
+    assert digests.send_due_digests() == 1
     assert len(mailoutbox) == 1
 
 
@@ -167,17 +168,17 @@ def test_weekly_digest_goes_out_on_monday_only(bob, clock, mailoutbox):
 
     for day in (10, 11, 12, 13, 14, 15):  # Tuesday to Sunday
         clock(at(day, 9))
-        assert services.send_due_digests() == 0
+        assert digests.send_due_digests() == 0
     assert mailoutbox == []
 
     clock(at(16, 7, 5))  # Monday
-    assert services.send_due_digests() == 1
+    assert digests.send_due_digests() == 1
     assert [message.to for message in mailoutbox] == [[bob.user.email]]
     assert states(bob.user) == ["sent"]
 
     queue_passport(bob.user)
     clock(at(16, 20, 5))  # the same Monday, later
-    assert services.send_due_digests() == 0
+    assert digests.send_due_digests() == 0
     assert len(mailoutbox) == 1
 
 
@@ -185,7 +186,7 @@ def test_digest_with_nothing_waiting_sends_nothing(alice, clock, mailoutbox):
     wants_digest(alice.user)
     clock(at(10, 8))
 
-    assert services.send_due_digests() == 0
+    assert digests.send_due_digests() == 0
 
     assert mailoutbox == []
     assert NotificationSettings.objects.get(user=alice.user).last_digest_at is None
@@ -208,7 +209,7 @@ def test_digest_leaves_out_muted_and_immediate_items(alice, clock, mailoutbox):
     )
     clock(at(10, 7, 5))
 
-    assert services.send_due_digests() == 1
+    assert digests.send_due_digests() == 1
 
     [message] = mailoutbox
     assert message.subject == "[ACE Portal] Your ACE Portal digest: 1 notification"
@@ -221,7 +222,7 @@ def test_digest_failure_puts_the_items_back(alice_waiting, clock, settings, monk
     install_failing_backend(settings, monkeypatch, 451)
     clock(at(10, 7, 5))
 
-    assert services.send_due_digests() == 0
+    assert digests.send_due_digests() == 0
 
     rows = Notification.objects.filter(recipient=alice.user)
     assert {(row.state, row.attempts, row.sent_at) for row in rows} == {("pending", 1, None)}
@@ -235,11 +236,11 @@ def test_digest_after_a_failure_goes_out_at_the_next_run(
     alice = alice_waiting
     install_failing_backend(settings, monkeypatch, 451)
     clock(at(10, 7, 5))
-    services.send_due_digests()
+    digests.send_due_digests()
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     clock(at(10, 8, 5))
-    assert services.send_due_digests() == 1
+    assert digests.send_due_digests() == 1
 
     assert [message.to for message in mailoutbox] == [[alice.user.email]]
     assert mailoutbox[0].subject == "[ACE Portal] Your ACE Portal digest: 2 notifications"
@@ -258,7 +259,7 @@ def test_send_due_digests_counts_the_emails_sent(alice, bob, officer, admin_user
     queue_confirmation(officer)
     clock(at(10, 7, 5))
 
-    assert services.send_due_digests() == 2
+    assert digests.send_due_digests() == 2
 
     assert states(alice.user) == ["sent", "sent"]
     assert states(bob.user) == ["sent"]
@@ -281,7 +282,7 @@ def test_digest_in_the_recipients_language(alice, clock, mailoutbox):
     queue_passport(alice.user)
     clock(at(10, 7, 5))
 
-    services.send_due_digests()
+    digests.send_due_digests()
 
     [message] = mailoutbox
     with translation.override("fr"):
@@ -304,11 +305,11 @@ def test_digest_interrupted_mid_send_goes_out_at_a_later_run(alice_waiting, cloc
     waiting.update(state="sending", claimed_at=at(10, 7, 5))
 
     clock(at(10, 7, 20))
-    assert services.sweep() == 0
+    assert outbox.sweep() == 0
     assert states(alice.user) == ["pending", "pending"]
 
     clock(at(10, 8, 5))
-    assert services.send_due_digests() == 1
+    assert digests.send_due_digests() == 1
     assert mailoutbox[0].subject == "[ACE Portal] Your ACE Portal digest: 2 notifications"
     assert states(alice.user) == ["sent", "sent"]
 
@@ -328,11 +329,11 @@ def test_switching_back_to_single_emails_sends_what_was_waiting(
 
     # Whichever run should pick them up (at once, the sweep, or the digest), none leaves them.
     clock(at(10, 9))
-    services.sweep()
-    services.send_due_digests()
+    outbox.sweep()
+    digests.send_due_digests()
     clock(at(11, 9))
-    services.sweep()
-    services.send_due_digests()
+    outbox.sweep()
+    digests.send_due_digests()
 
     assert states(alice.user) == ["sent", "sent"]
     delivered = "\n".join(f"{message.subject}\n{message.body}" for message in mailoutbox)

@@ -1,4 +1,4 @@
-"""Delivery faults without a worker: the retry bookkeeping of services.deliver against a real
+"""Delivery faults without a worker: the retry bookkeeping of delivery.deliver against a real
 SMTP conversation (the sink), the reason shown in the admin, and a doubly dispatched job."""
 
 from datetime import timedelta
@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ace_portal.notifications import services
 from ace_portal.notifications.enums import NotificationState
 from ace_portal.notifications.models import Notification
+from ace_portal.notifications.services import delivery, outbox
 from experts.notifications import PROFILE_CONFIRMATION
 from tests.conftest import sign_in
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def confirmation(alice):
     """A pending profile-confirmation reminder for Alice, never dispatched (the test's
     transaction never commits)."""
-    return services.notify(
+    return outbox.notify(
         alice.user,
         PROFILE_CONFIRMATION,
         context={"name": "Alice", "confirmed_at": None, "url": "http://x/"},
@@ -49,8 +49,8 @@ def test_deliver_transient_failure_keeps_row_pending_with_backoff(
 
     for attempt, backoff in [(1, 30), (2, 60)]:
         before = timezone.now()
-        with pytest.raises(services.RetryLater) as retry:
-            services.deliver(confirmation.pk)
+        with pytest.raises(delivery.RetryLater) as retry:
+            delivery.deliver(confirmation.pk)
         after = timezone.now()
         assert retry.value.seconds == backoff
         row = Notification.objects.get(pk=confirmation.pk)
@@ -60,7 +60,7 @@ def test_deliver_transient_failure_keeps_row_pending_with_backoff(
         wait = timedelta(seconds=backoff)
         assert before + wait <= row.next_attempt_at <= after + wait
 
-    assert services.deliver(confirmation.pk) == NotificationState.SENT
+    assert delivery.deliver(confirmation.pk) == NotificationState.SENT
     row = Notification.objects.get(pk=confirmation.pk)
     assert (row.state, row.attempts, row.last_error) == (NotificationState.SENT, 3, "")
     assert [m.recipients for m in smtp_to_sink.messages] == [(confirmation.recipient.email,)]
@@ -72,7 +72,7 @@ def test_deliver_permanent_failure_marks_row_failed_with_reason_in_admin(
 ):
     smtp_to_sink.refuse(550)
 
-    assert services.deliver(confirmation.pk) == NotificationState.FAILED
+    assert delivery.deliver(confirmation.pk) == NotificationState.FAILED
 
     row = Notification.objects.get(pk=confirmation.pk)
     assert (row.state, row.attempts) == (NotificationState.FAILED, 1)
@@ -81,7 +81,7 @@ def test_deliver_permanent_failure_marks_row_failed_with_reason_in_admin(
     page = change_page(admin_client, row)
     assert "550" in page
     assert "Refused for good (test sink)" in page
-    assert services.deliver(confirmation.pk) == "not-claimed", "a failed row is not retried"
+    assert delivery.deliver(confirmation.pk) == "not-claimed", "a failed row is not retried"
 
 
 def test_deliver_gives_up_after_max_attempts_and_resend_delivers_once(
@@ -90,9 +90,9 @@ def test_deliver_gives_up_after_max_attempts_and_resend_delivers_once(
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 2
     smtp_to_sink.refuse(451)  # always
 
-    with pytest.raises(services.RetryLater):
-        services.deliver(confirmation.pk)
-    assert services.deliver(confirmation.pk) == NotificationState.FAILED
+    with pytest.raises(delivery.RetryLater):
+        delivery.deliver(confirmation.pk)
+    assert delivery.deliver(confirmation.pk) == NotificationState.FAILED
 
     row = Notification.objects.get(pk=confirmation.pk)
     assert (row.state, row.attempts) == (NotificationState.FAILED, 2)
@@ -116,8 +116,8 @@ def test_deliver_gives_up_after_max_attempts_and_resend_delivers_once(
 
 
 def test_deliver_twice_sends_one_email(confirmation, mailoutbox):
-    assert services.deliver(confirmation.pk) == NotificationState.SENT
-    assert services.deliver(confirmation.pk) == "not-claimed"
+    assert delivery.deliver(confirmation.pk) == NotificationState.SENT
+    assert delivery.deliver(confirmation.pk) == "not-claimed"
 
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [confirmation.recipient.email]

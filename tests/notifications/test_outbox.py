@@ -5,9 +5,9 @@ import pytest
 from django.db import transaction
 
 from ace_portal.accounts.notifications import ACCOUNT_ACTIVATION
-from ace_portal.notifications import services
 from ace_portal.notifications.models import Notification, NotificationSettings
-from ace_portal.notifications.services import Outgoing, notify, notify_many
+from ace_portal.notifications.services import delivery
+from ace_portal.notifications.services.outbox import Outgoing, notify, notify_many
 from experts.notifications import PASSPORT_EXPIRY, PROFILE_CONFIRMATION
 
 pytestmark = pytest.mark.django_db
@@ -156,7 +156,7 @@ def test_notify_with_digest_preference_waits_for_the_digest(
     assert (row.state, row.email, row.in_app, row.digest) == ("pending", True, True, True)
     assert callbacks == []
     # Not even a stray job can send it on its own: only the digest claims digest rows.
-    assert services.claim(row.pk) is False
+    assert delivery.claim(row.pk) is False
 
 
 def test_notify_muted_kind_with_digest_is_skipped_not_digested(alice):

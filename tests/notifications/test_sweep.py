@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings as django_settings
 
-from ace_portal.notifications import services, tasks
+from ace_portal.notifications import tasks
 from ace_portal.notifications.models import Notification, NotificationSettings
-from ace_portal.notifications.services import RetryLater, notify
+from ace_portal.notifications.services import delivery, outbox
+from ace_portal.notifications.services.delivery import RetryLater
+from ace_portal.notifications.services.outbox import notify
 from experts.notifications import PROFILE_CONFIRMATION
 
 from .fakes import install_failing_backend
@@ -22,9 +24,9 @@ T0 = datetime(2026, 3, 10, 9, 0, tzinfo=BRUSSELS)
 
 @pytest.fixture(autouse=True)
 def _fresh_smtp_connection():
-    services.close_connection()
+    delivery.close_connection()
     yield
-    services.close_connection()
+    delivery.close_connection()
 
 
 def queue(user, key="reminder:1"):
@@ -47,7 +49,7 @@ def test_sweep_leaves_a_fresh_pending_row_to_its_own_dispatch(alice, mailoutbox,
     grace = django_settings.NOTIFICATIONS_PENDING_GRACE_SECONDS
     time_machine.move_to(T0 + timedelta(seconds=grace - 1), tick=False)
 
-    assert services.sweep() == 0
+    assert outbox.sweep() == 0
 
     assert state_of(row) == "pending"
     assert mailoutbox == []
@@ -58,11 +60,11 @@ def test_sweep_delivers_a_pending_row_older_than_the_grace(alice, mailoutbox, ti
     row = queue(alice.user)
     time_machine.move_to(T0 + timedelta(seconds=61), tick=False)
 
-    assert services.sweep() == 1
+    assert outbox.sweep() == 1
 
     assert state_of(row) == "sent"
     assert [message.to for message in mailoutbox] == [[alice.user.email]]
-    assert services.sweep() == 0
+    assert outbox.sweep() == 0
     assert len(mailoutbox) == 1
 
 
@@ -83,14 +85,14 @@ def test_sweep_waits_for_a_retry_to_be_due(alice, settings, monkeypatch, time_ma
     time_machine.move_to(T0, tick=False)
     row = queue(alice.user)
     with pytest.raises(RetryLater):
-        services.deliver(row.pk)  # next attempt at T0 + 30 s
+        delivery.deliver(row.pk)  # next attempt at T0 + 30 s
 
     time_machine.move_to(T0 + timedelta(seconds=61), tick=False)
-    assert services.sweep() == 0
+    assert outbox.sweep() == 0
     assert state_of(row) == "pending"
 
     time_machine.move_to(T0 + timedelta(seconds=91), tick=False)
-    assert services.sweep() == 1
+    assert outbox.sweep() == 1
     assert state_of(row) == "sent"
     assert backend.calls == 2
 
@@ -108,7 +110,7 @@ def test_sweep_leaves_a_row_in_sending_before_the_timeout(alice, mailoutbox, tim
     row = stuck_row(alice.user, T0)
     time_machine.move_to(T0 + timedelta(seconds=179), tick=False)  # the claim holds 180 s
 
-    services.sweep()
+    outbox.sweep()
 
     assert state_of(row) == "sending"
     assert mailoutbox == []
@@ -118,10 +120,10 @@ def test_sweep_recovers_a_row_stuck_in_sending(alice, mailoutbox, time_machine):
     time_machine.move_to(T0, tick=False)
     row = stuck_row(alice.user, T0)
     time_machine.move_to(T0 + timedelta(seconds=181), tick=False)  # 3 minutes, not 10
-    services.sweep()
+    outbox.sweep()
     # At the latest the next sweep after the grace period delivers it.
     time_machine.move_to(T0 + timedelta(seconds=601 + 61), tick=False)
-    services.sweep()
+    outbox.sweep()
 
     row.refresh_from_db()
     assert (row.state, row.attempts) == ("sent", 2)
@@ -133,7 +135,7 @@ def test_sweep_redispatches_a_stuck_row_in_the_same_run(alice, mailoutbox, time_
     row = stuck_row(alice.user, T0)
     time_machine.move_to(T0 + timedelta(seconds=601), tick=False)
 
-    assert services.sweep() == 1
+    assert outbox.sweep() == 1
 
     assert state_of(row) == "sent"
     assert len(mailoutbox) == 1
@@ -146,7 +148,7 @@ def test_sweep_never_dispatches_digest_rows(alice, mailoutbox, time_machine):
     assert row.digest is True
     time_machine.move_to(datetime(2026, 3, 10, 6, 0, tzinfo=BRUSSELS), tick=False)
 
-    assert services.sweep() == 0
+    assert outbox.sweep() == 0
 
     row.refresh_from_db()
     assert (row.state, row.attempts) == ("pending", 0)
@@ -160,7 +162,7 @@ def test_sweep_leaves_finished_rows_alone(alice, mailoutbox, time_machine, state
     Notification.objects.filter(pk=row.pk).update(state=state, claimed_at=T0)
     time_machine.move_to(T0 + timedelta(days=1), tick=False)
 
-    assert services.sweep() == 0
+    assert outbox.sweep() == 0
 
     row.refresh_from_db()
     assert (row.state, row.attempts) == (state, 0)

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ace_portal.accounts.notifications import ACCOUNT_ACTIVATION
-from ace_portal.notifications import services
 from ace_portal.notifications.enums import NotificationState
 from ace_portal.notifications.models import Notification
+from ace_portal.notifications.services import delivery, outbox
 from experts.models import Expert, MemberAdministration
 from experts.notifications import PROFILE_CONFIRMATION
 from tests.conftest import sign_in
@@ -49,7 +49,7 @@ def queue_confirmations(users, tag: str) -> list[Notification]:
     would): the rows are dispatched to the broker only once it commits."""
     with transaction.atomic():
         rows = [
-            services.notify(
+            outbox.notify(
                 user,
                 PROFILE_CONFIRMATION,
                 context={"name": user.first_name, "confirmed_at": None, "url": "http://x/"},
@@ -62,7 +62,7 @@ def queue_confirmations(users, tag: str) -> list[Notification]:
 
 
 def expected_subjects(rows) -> dict[str, str]:
-    return {row.recipient.email: services.build_message(row).subject for row in rows}
+    return {row.recipient.email: delivery.build_message(row).subject for row in rows}
 
 
 def wait_until_state(rows, state: str, timeout: float = DELIVERY_SECONDS) -> None:
@@ -134,15 +134,15 @@ def test_broker_down_user_action_succeeds_and_sweep_delivers_once(
     assert Expert.objects.filter(user__email=email).exists()
     row = Notification.objects.select_related("recipient").get(recipient__email=email)
     assert (row.kind, row.state, row.attempts) == (ACCOUNT_ACTIVATION, "pending", 0)
-    subject = services.build_message(row).subject
+    subject = delivery.build_message(row).subject
     time.sleep(0.5)
     assert smtp_sink.received == 0, "nothing reached the worker while the broker was down"
 
-    assert services.sweep() == 1
+    assert outbox.sweep() == 1
     wait_until_state([row], SENT)
     assert [(m.recipients, m.subject) for m in smtp_sink.messages] == [((email,), subject)]
 
-    assert services.sweep() == 0, "a sent row is never dispatched again"
+    assert outbox.sweep() == 0, "a sent row is never dispatched again"
     time.sleep(0.5)
     assert smtp_sink.count == 1
     row.refresh_from_db()
@@ -186,7 +186,7 @@ def test_late_reply_to_the_final_dot_is_delivered_once_not_resent(worker, smtp_s
     assert row.next_attempt_at > timezone.now() + timedelta(hours=1)
     # A job for it delivered again (a restarted worker, the broker's visibility timeout) sends
     # nothing early: worker jobs claim only rows whose time has come.
-    services.dispatch([row.pk])
+    outbox.dispatch([row.pk])
     time.sleep(3)
     assert Notification.objects.get(pk=row.pk).state == NotificationState.PENDING
     assert smtp_sink.received == 1
@@ -220,7 +220,7 @@ def test_worker_killed_mid_batch_every_notification_delivered_once(worker, smtp_
     worker.start()
 
     def swept_and_all_sent():
-        services.sweep()  # resets the row stuck in sending once the timeout has passed
+        outbox.sweep()  # resets the row stuck in sending once the timeout has passed
         return Notification.objects.filter(pk__in=[r.pk for r in rows], state=SENT).count() == 30
 
     wait_until(swept_and_all_sent, timeout=DELIVERY_SECONDS, interval=1.0, message="all sent")
@@ -251,7 +251,7 @@ def test_two_sweeps_at_the_same_time_send_each_notification_once(worker, smtp_si
     def sweep():
         try:
             start.wait(timeout=10)
-            handed.append(services.sweep())
+            handed.append(outbox.sweep())
         finally:
             connections.close_all()  # this thread's own connection
 

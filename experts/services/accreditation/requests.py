@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ace_portal.notifications.services import notify
+from ace_portal.notifications.services.outbox import notify
 from experts.enums import AccreditationState, DocumentKind, RequestKind, RequestState
 from experts.models import AccreditationRequest, ExpertDocument
 from experts.notifications import REQUEST_DECIDED

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ace_portal.notifications.services import notify
+from ace_portal.notifications.services.outbox import notify
 from experts.enums import (
     HOLDING_STATES,
     AccreditationPhase,

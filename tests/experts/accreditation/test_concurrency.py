@@ -13,8 +13,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from ace_portal.notifications import services as notification_services
 from ace_portal.notifications.models import Notification
+from ace_portal.notifications.services import outbox
 from experts.enums import AccreditationState, RequestKind, RequestState
 from experts.models import Accreditation, AccreditationEvent, AccreditationRequest
 from experts.notifications import REQUEST_DECIDED
@@ -55,7 +55,7 @@ LAPSE_DAY = date(2029, 2, 1)
 @pytest.fixture(autouse=True)
 def _no_email_dispatch(monkeypatch):
     """The notification rows are what these tests count; nothing is handed to a worker."""
-    monkeypatch.setattr(notification_services, "dispatch", lambda pks: 0)
+    monkeypatch.setattr(outbox, "dispatch", lambda pks: 0)
 
 
 @pytest.fixture

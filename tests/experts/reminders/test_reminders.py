@@ -9,8 +9,8 @@ from django.conf import settings as django_settings
 from django_celery_beat.models import PeriodicTask
 
 from ace_portal.celery import app as celery_app
-from ace_portal.notifications import services as notification_services
 from ace_portal.notifications.models import Notification
+from ace_portal.notifications.services import delivery
 from experts import tasks
 from experts.notifications import PASSPORT_EXPIRY, PROFILE_CONFIRMATION
 from experts.services import profile as services
@@ -32,9 +32,9 @@ BASE_URL = django_settings.ACE_BASE_URL.rstrip("/")
 
 @pytest.fixture(autouse=True)
 def _fresh_smtp_connection():
-    notification_services.close_connection()
+    delivery.close_connection()
     yield
-    notification_services.close_connection()
+    delivery.close_connection()
 
 
 def local(day, hour=12):

@@ -1,0 +1,1 @@
+"""The notification engine: outbox (queue, dispatch, sweep), delivery, digests, centre."""
