@@ -43,6 +43,8 @@ from experts.enums import DocumentKind, RequestKind, WorkshopKind
 from experts.models import (
     ExpertDocument,
     ExpertImport,
+    Language,
+    MemberAdministration,
     ProfileType,
     SavedSearch,
     ThematicArea,
@@ -54,6 +56,9 @@ from experts.services.exports.jobs import build as build_export
 from experts.services.exports.jobs import request_export
 from experts.services.merge import merge_experts
 from experts.views.sections import SECTIONS
+from missions.enums import MissionType
+from missions.services.missions import create_mission
+from missions.services.requests import record_request
 from tests.conftest import sign_in
 from tests.factories import ExpertFactory, UserFactory
 
@@ -212,6 +217,10 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     "experts_expert": admin_pages(),
     # Documents come from the expert's own uploads.
     "experts_expertdocument": admin_pages(add="403"),
+    "missions_fundingsource": admin_pages(),
+    "missions_assistancerequest": admin_pages(),
+    # A mission's history is append-only: it is cancelled, never deleted.
+    "missions_mission": admin_pages(delete="403"),
 }
 
 
@@ -286,6 +295,26 @@ def build_world(alice, bob, officer, admin_user):
     )
     merge_experts(
         bob, ExpertFactory(given_names="Bob", family_name="Okafor"), choices={}, by=officer
+    )
+    create_mission(
+        title="Risk management diagnostic",
+        mission_type=MissionType.DIAGNOSTIC,
+        thematic_area=ThematicArea.objects.get(code="risk-management"),
+        beneficiaries=[MemberAdministration.objects.get(iso_code="GH")],
+        region=MemberAdministration.objects.get(iso_code="GH").region,
+        start_date=date(2030, 5, 6),
+        end_date=date(2030, 5, 10),
+        working_languages=[Language.objects.get(code="en")],
+        officer=officer,
+        by=officer,
+    )
+    record_request(
+        requesting_administration=MemberAdministration.objects.get(iso_code="GH"),
+        thematic_area=ThematicArea.objects.get(code="transit"),
+        mission_type=MissionType.NATIONAL_WORKSHOP,
+        working_language=Language.objects.get(code="en"),
+        justification="A national workshop on transit.",
+        by=officer,
     )
     # The officer's finished export (the task's own work, run here: no commit in this test).
     export_job = request_export(by=officer, query="", file_format="csv", sensitive=False)

@@ -1,0 +1,14 @@
+"""The missions app's models: reference lists, requests from Members, missions and positions."""
+
+from missions.models.missions import Mission, MissionEvent, MissionSequence, Position
+from missions.models.reference import FundingSource
+from missions.models.requests import AssistanceRequest
+
+__all__ = [
+    "AssistanceRequest",
+    "FundingSource",
+    "Mission",
+    "MissionEvent",
+    "MissionSequence",
+    "Position",
+]
