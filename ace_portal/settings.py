@@ -306,6 +306,18 @@ PASSPORT_WARNING_MONTHS = env_int("ACE_PASSPORT_WARNING_MONTHS", 6)
 ACCREDITATION_VALIDITY_YEARS = env_int("ACE_ACCREDITATION_VALIDITY_YEARS", 3)
 ACCREDITATION_REMINDER_DAYS = env_int_list("ACE_ACCREDITATION_REMINDER_DAYS", "90,30,7")
 
+# Matching experts to a mission's positions: the most points each soft criterion gives (README).
+MATCHING_WEIGHTS = {
+    "rotation": env_int("ACE_MATCHING_ROTATION", 30),
+    "evaluation": env_int("ACE_MATCHING_EVALUATION", 25),
+    "language": env_int("ACE_MATCHING_LANGUAGE", 10),
+    "region": env_int("ACE_MATCHING_REGION", 10),
+    "spread": env_int("ACE_MATCHING_SPREAD", 10),
+    "recency": env_int("ACE_MATCHING_RECENCY", 15),
+}
+# An in-person mission needs a passport valid this many months after its end.
+MATCHING_PASSPORT_MONTHS = env_int("ACE_MATCHING_PASSPORT_MONTHS", 6)
+
 # Security. The CSP holds everywhere: no inline script or style anywhere in the templates.
 SECURE_CSP = {
     "default-src": [CSP.SELF],

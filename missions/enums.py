@@ -59,3 +59,22 @@ class PositionRole(models.TextChoices):
     CO_FACILITATOR = "co_facilitator", _("Co-facilitator")
     FIELD_EVALUATION = "field_evaluation", _("Expert under field evaluation")
     RESOURCE_SPEAKER = "resource_speaker", _("Resource speaker")
+
+
+class InvitationState(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class AssignmentState(models.TextChoices):
+    AWAITING_RELEASE = "awaiting_release", _("Waiting for the release")
+    CONFIRMED = "confirmed", _("Confirmed")
+    RELEASE_REFUSED = "release_refused", _("Release refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# An expert holds a seat, or is about to, in these states: they count as "on the mission".
+SEAT_HOLDING_STATES = (AssignmentState.AWAITING_RELEASE, AssignmentState.CONFIRMED)

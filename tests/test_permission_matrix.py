@@ -56,8 +56,11 @@ from experts.services.exports.jobs import build as build_export
 from experts.services.exports.jobs import request_export
 from experts.services.merge import merge_experts
 from experts.views.sections import SECTIONS
-from missions.enums import MissionType
+from missions.enums import MissionType, PositionRole
+from missions.models import Assignment, Evaluation
+from missions.models import Invitation as MissionInvitation
 from missions.services.missions import create_mission
+from missions.services.positions import add_position
 from missions.services.requests import record_request
 from tests.conftest import sign_in
 from tests.factories import ExpertFactory, UserFactory
@@ -221,6 +224,10 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     "missions_assistancerequest": admin_pages(),
     # A mission's history is append-only: it is cancelled, never deleted.
     "missions_mission": admin_pages(delete="403"),
+    # Written by the staffing services; the admin reads them.
+    "missions_invitation": admin_pages(add="403", delete="403"),
+    "missions_assignment": admin_pages(add="403", delete="403"),
+    "missions_evaluation": admin_pages(add="403", delete="403"),
 }
 
 
@@ -296,7 +303,7 @@ def build_world(alice, bob, officer, admin_user):
     merge_experts(
         bob, ExpertFactory(given_names="Bob", family_name="Okafor"), choices={}, by=officer
     )
-    create_mission(
+    mission = create_mission(
         title="Risk management diagnostic",
         mission_type=MissionType.DIAGNOSTIC,
         thematic_area=ThematicArea.objects.get(code="risk-management"),
@@ -307,6 +314,22 @@ def build_world(alice, bob, officer, admin_user):
         working_languages=[Language.objects.get(code="en")],
         officer=officer,
         by=officer,
+    )
+    position = add_position(
+        mission.pk, role=PositionRole.LEAD, profile_type=toa, area=mission.thematic_area, by=officer
+    )
+    invitation = MissionInvitation.objects.create(
+        position=position, expert=bob, deadline=timezone.now() + timedelta(days=7)
+    )
+    assignment = Assignment.objects.create(position=position, expert=bob, invitation=invitation)
+    Evaluation.objects.create(
+        assignment=assignment,
+        technical_knowledge=4,
+        facilitation=4,
+        use_of_wco_tools=4,
+        communication=4,
+        teamwork=4,
+        evaluated_by=officer,
     )
     record_request(
         requesting_administration=MemberAdministration.objects.get(iso_code="GH"),

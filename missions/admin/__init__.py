@@ -1,3 +1,3 @@
 """The missions app in the Django admin: funding sources, requests, missions and positions."""
 
-from missions.admin import missions, reference, requests  # noqa: F401 - registers the ModelAdmins
+from missions.admin import missions, reference, requests, staffing  # noqa: F401 - registers them

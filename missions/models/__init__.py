@@ -3,9 +3,13 @@
 from missions.models.missions import Mission, MissionEvent, MissionSequence, Position
 from missions.models.reference import FundingSource
 from missions.models.requests import AssistanceRequest
+from missions.models.staffing import Assignment, Evaluation, Invitation
 
 __all__ = [
+    "Assignment",
     "AssistanceRequest",
+    "Evaluation",
+    "Invitation",
     "FundingSource",
     "Mission",
     "MissionEvent",

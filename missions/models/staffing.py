@@ -1,0 +1,140 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from experts.models import Expert
+from missions.enums import AssignmentState, InvitationState
+from missions.models.missions import Position
+
+
+class Invitation(models.Model):
+    """An expert invited to a position, with a deadline to answer."""
+
+    position = models.ForeignKey(
+        Position, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("position")
+    )
+    expert = models.ForeignKey(
+        Expert, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("expert")
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=InvitationState.choices, default=InvitationState.PENDING
+    )
+    deadline = models.DateTimeField(_("answer by"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    invited_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    # What the matching said when the expert was invited: rank, points per criterion, total.
+    explanation = models.JSONField(_("why this expert"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["position", "invited_at", "pk"]
+        constraints = [
+            # One open invitation per expert and position.
+            models.UniqueConstraint(
+                fields=["position", "expert"],
+                condition=models.Q(state__in=["pending", "accepted"]),
+                name="one_open_invitation_per_position",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.expert} · {self.position}"
+
+
+class Assignment(models.Model):
+    """An expert who accepted a seat: confirmed once their home administration releases them."""
+
+    position = models.ForeignKey(
+        Position, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("position")
+    )
+    expert = models.ForeignKey(
+        Expert, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("expert")
+    )
+    invitation = models.OneToOneField(
+        Invitation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignment",
+        verbose_name=_("invitation"),
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=16,
+        choices=AssignmentState.choices,
+        default=AssignmentState.AWAITING_RELEASE,
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["expert", "state"], name="assignment_expert_state_idx")]
+
+    def __str__(self):
+        return f"{self.expert} · {self.position}"
+
+
+def _score(label):
+    return models.PositiveSmallIntegerField(
+        label, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+
+
+class Evaluation(models.Model):
+    """The officer's evaluation of an expert's work on a delivered mission (1 to 5 each)."""
+
+    assignment = models.OneToOneField(
+        Assignment,
+        on_delete=models.PROTECT,
+        related_name="evaluation",
+        verbose_name=_("assignment"),
+    )
+    technical_knowledge = _score(_("technical knowledge"))
+    facilitation = _score(_("facilitation"))
+    use_of_wco_tools = _score(_("use of WCO tools"))
+    communication = _score(_("communication"))
+    teamwork = _score(_("teamwork"))
+    comment = models.TextField(_("comment"), blank=True, help_text=_("Shown to the expert."))
+    internal_note = models.TextField(
+        _("internal note"), blank=True, help_text=_("Seen by the Secretariat only.")
+    )
+    # For an expert under field evaluation: the result recorded on their accreditation.
+    passed = models.BooleanField(_("field evaluation passed"), null=True, blank=True)
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    evaluated_at = models.DateTimeField(_("evaluated at"), default=timezone.now)
+
+    SCORES = (
+        "technical_knowledge",
+        "facilitation",
+        "use_of_wco_tools",
+        "communication",
+        "teamwork",
+    )
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+
+    def __str__(self):
+        return f"{self.assignment}: {self.average:.1f}"
+
+    @property
+    def average(self) -> float:
+        return sum(getattr(self, name) for name in self.SCORES) / len(self.SCORES)
