@@ -317,6 +317,9 @@ MATCHING_WEIGHTS = {
 }
 # An in-person mission needs a passport valid this many months after its end.
 MATCHING_PASSPORT_MONTHS = env_int("ACE_MATCHING_PASSPORT_MONTHS", 6)
+# Invitations: the reminder before the deadline, and the deadline of one the cascade sends.
+INVITATION_REMINDER_HOURS = env_int("ACE_INVITATION_REMINDER_HOURS", 24)
+INVITATION_CASCADE_HOURS = env_int("ACE_INVITATION_CASCADE_HOURS", 72)
 
 # Security. The CSP holds everywhere: no inline script or style anywhere in the templates.
 SECURE_CSP = {

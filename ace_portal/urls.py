@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from ace_portal.accounts import views as account_views
 from experts import urls as experts_urls
+from missions import urls as missions_urls
 
 admin.site.site_header = "ACE Portal"
 admin.site.site_title = "ACE Portal"
@@ -26,6 +27,7 @@ urlpatterns = [
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("", include(experts_urls.expert_urls)),
     path("secretariat/", include(experts_urls.secretariat_urls)),
+    path("", include(missions_urls.mission_urls)),
     path("notifications/", include("ace_portal.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

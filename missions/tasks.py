@@ -1,8 +1,23 @@
 from celery import shared_task
 
-from missions.services import missions
+from missions.services import invitations, missions
 
 
 @shared_task(name="missions.follow_dates", acks_late=True)
 def follow_dates() -> int:
     return missions.follow_dates()
+
+
+@shared_task(name="missions.follow_invitations", acks_late=True)
+def follow_invitations() -> dict:
+    """Hourly: expire what is past its deadline, remind what is near it, catch up the cascade."""
+    return {
+        "expired": invitations.expire_due(),
+        "reminded": invitations.remind_due(),
+        "cascaded": invitations.cascade_due(),
+    }
+
+
+@shared_task(name="missions.cascade", acks_late=True)
+def cascade(position_pk: int) -> bool:
+    return invitations.cascade(position_pk) is not None

@@ -59,6 +59,7 @@ from experts.views.sections import SECTIONS
 from missions.enums import MissionType, PositionRole
 from missions.models import Assignment, Evaluation
 from missions.models import Invitation as MissionInvitation
+from missions.services.invitations import token_for
 from missions.services.missions import create_mission
 from missions.services.positions import add_position
 from missions.services.requests import record_request
@@ -113,7 +114,7 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "experts:edit_section": row("login", "2fa", "200", "200", "404", "404"),
     "experts:accreditations": row("login", "2fa", "200", "200", "404", "404"),
     "experts:accreditation_request": row("login", "2fa", "200", "200", "404", "404"),
-    "experts:missions": row("login", "2fa", "200", "200", "404", "404"),
+    "missions:mine": row("login", "2fa", "200", "200", "404", "404"),
     "experts:document": row("login", "2fa", "200", "404", "200", "200"),
     "experts:photo": row("login", "2fa", "200", "404", "200", "200"),
     "secretariat:directory": row("login", "2fa", "404", "404", "200", "200"),
@@ -147,6 +148,9 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "notifications:mark_all_read": row("405", "2fa", "405", "405", "405", "405"),
     "notifications:preferences": row("login", "2fa", "200", "200", "200", "200"),
     "notifications:preferences_by_link": row("200", "2fa", "200", "200", "200", "200"),
+    # Alice's invitation link: the link is hers; anybody else signed in is a stranger to it.
+    "missions:answer": row("200", "2fa", "200", "404", "404", "404"),
+    "missions:answer_in_portal": row("405", "2fa", "405", "405", "405", "405"),
     "admin:index": row("login", "2fa", "login", "login", "login", "200"),
     "admin:login": row("login", "2fa", "403", "403", "403", "302"),
     "admin:logout": row("302", "2fa", "302", "302", "302", "405"),
@@ -175,6 +179,8 @@ POST_ONLY: dict[str, tuple[str, ...]] = {
     "secretariat:workshop_outcomes": row("login", "2fa", "404", "404", "-", "-"),
     # Alice's notification: nobody else may mark it read.
     "notifications:mark_read": row("login", "2fa", "-", "404", "404", "404"),
+    # Alice's invitation: nobody else may answer it.
+    "missions:answer_in_portal": row("login", "2fa", "-", "404", "404", "404"),
     "notifications:mark_all_read": row("login", "2fa", "-", "-", "-", "-"),
     "admin:logout": row("-", "2fa", "-", "-", "-", "-"),
 }
@@ -318,10 +324,11 @@ def build_world(alice, bob, officer, admin_user):
     position = add_position(
         mission.pk, role=PositionRole.LEAD, profile_type=toa, area=mission.thematic_area, by=officer
     )
+    # Alice's invitation: only she (or whoever holds her link, signed out) may open it.
     invitation = MissionInvitation.objects.create(
-        position=position, expert=bob, deadline=timezone.now() + timedelta(days=7)
+        position=position, expert=alice, deadline=timezone.now() + timedelta(days=7)
     )
-    assignment = Assignment.objects.create(position=position, expert=bob, invitation=invitation)
+    assignment = Assignment.objects.create(position=position, expert=alice, invitation=invitation)
     Evaluation.objects.create(
         assignment=assignment,
         technical_knowledge=4,
@@ -345,6 +352,8 @@ def build_world(alice, bob, officer, admin_user):
     return {
         "export": export_job.pk,
         "token": invitation_token,
+        "mission_invitation_token": token_for(invitation),
+        "mission_invitation": invitation.pk,
         "section": SECTIONS[0].slug,
         "document": document.pk,
         "photo": alice.pk,
@@ -403,6 +412,8 @@ def url_kwargs(key: str, world: dict) -> dict:
         "secretariat:expert_cv_pdf": {"pk": world["expert"]},
         "notifications:mark_read": {"pk": world["notification"]},
         "notifications:preferences_by_link": {"token": world["preferences_token"]},
+        "missions:answer": {"token": world["mission_invitation_token"]},
+        "missions:answer_in_portal": {"pk": world["mission_invitation"]},
         "account_confirm_email": {"key": world["confirm_email_key"]},
         "account_reset_password_from_key": {
             "uidb36": world["reset"][0],

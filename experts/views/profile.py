@@ -69,11 +69,6 @@ def confirm_profile(request, *, expert):
     return redirect("experts:profile")
 
 
-@expert_required
-def my_missions(request, *, expert):
-    return render(request, "experts/profile/my_missions.html", {"expert": expert})
-
-
 def _private_file_response(field_file, *, filename: str, as_attachment: bool) -> FileResponse:
     if not field_file:
         raise Http404

@@ -165,6 +165,11 @@ class Position(models.Model):
         _("minimum level"), choices=Proficiency.choices, null=True, blank=True
     )
     seats = models.PositiveSmallIntegerField(_("seats"), default=1)
+    cascade = models.BooleanField(
+        _("invite the next candidate automatically"),
+        default=False,
+        help_text=_("When an invitation is declined or expires, invite the next ranked expert."),
+    )
 
     class Meta:
         verbose_name = _("position")

@@ -35,11 +35,11 @@ def test_login_email_is_case_insensitive(client, alice):
 
 
 def test_login_next_parameter_is_followed(client, alice):
-    response = client.get(reverse("experts:missions"))
+    response = client.get(reverse("missions:mine"))
     assert response.status_code == 302
-    response = login(client, alice.user.email, DEFAULT_PASSWORD, next=reverse("experts:missions"))
+    response = login(client, alice.user.email, DEFAULT_PASSWORD, next=reverse("missions:mine"))
     assert response.status_code == 302
-    assert response.url == reverse("experts:missions")
+    assert response.url == reverse("missions:mine")
 
 
 def test_login_wrong_password_and_unknown_email_same_message(client, alice):

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 EXPERT_PAGES = [
     ("experts:profile", {}),
     ("experts:accreditations", {}),
-    ("experts:missions", {}),
+    ("missions:mine", {}),
 ] + [("experts:edit_section", {"section": section.slug}) for section in SECTIONS]
 EXPERT_PAGE_IDS = [kwargs.get("section", name) for name, kwargs in EXPERT_PAGES]
 

@@ -107,7 +107,7 @@ def test_navigation_expert(client, alice):
     client.force_login(alice.user)
     text = client.get(reverse("experts:profile")).text
     assert reverse("experts:accreditations") in text
-    assert reverse("experts:missions") in text
+    assert reverse("missions:mine") in text
     assert reverse("secretariat:directory") not in text
     assert reverse("admin:index") not in text
 
@@ -128,11 +128,15 @@ def test_navigation_admin(client, admin_user):
 
 def test_my_accreditations_and_missions_are_real_pages(client, alice):
     client.force_login(alice.user)
-    for name, heading, capability in [
-        ("experts:accreditations", "accreditations", "accreditation"),
-        ("experts:missions", "missions", "profile"),
+    for name, heading, template in [
+        (
+            "experts:accreditations",
+            "accreditations",
+            "experts/accreditation/my_accreditations.html",
+        ),
+        ("missions:mine", "missions", "missions/my_missions/list.html"),
     ]:
         response = client.get(reverse(name))
         assert response.status_code == 200
         assert heading in response.text.lower()
-        assert response.templates[0].name == f"experts/{capability}/my_{heading}.html"
+        assert response.templates[0].name == template
