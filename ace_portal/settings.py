@@ -320,6 +320,10 @@ MATCHING_PASSPORT_MONTHS = env_int("ACE_MATCHING_PASSPORT_MONTHS", 6)
 # Invitations: the reminder before the deadline, and the deadline of one the cascade sends.
 INVITATION_REMINDER_HOURS = env_int("ACE_INVITATION_REMINDER_HOURS", 24)
 INVITATION_CASCADE_HOURS = env_int("ACE_INVITATION_CASCADE_HOURS", 72)
+# Releases: the home administration is reminded this many days after the request (each once),
+# and its signed link works for this many days.
+RELEASE_REMINDER_DAYS = (3, 7)
+RELEASE_LINK_DAYS = env_int("ACE_RELEASE_LINK_DAYS", 60)
 
 # Security. The CSP holds everywhere: no inline script or style anywhere in the templates.
 SECURE_CSP = {

@@ -77,4 +77,16 @@ class AssignmentState(models.TextChoices):
 
 
 # An expert holds a seat, or is about to, in these states: they count as "on the mission".
+class ReleaseState(models.TextChoices):
+    REQUESTED = "requested", _("Waiting for the administration")
+    RELEASED = "released", _("Released")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("No longer needed")
+
+
+class RecordedVia(models.TextChoices):
+    LINK = "link", _("By the administration, through its link")
+    OFFICER = "officer", _("By the officer, from a letter or a call")
+
+
 SEAT_HOLDING_STATES = (AssignmentState.AWAITING_RELEASE, AssignmentState.CONFIRMED)

@@ -7,6 +7,9 @@ from ace_portal.notifications.kinds import Kind, register
 INVITATION = "missions.invitation"
 INVITATION_WITHDRAWN = "missions.invitation_withdrawn"
 STAFFING_UPDATE = "missions.staffing_update"
+RELEASE_REQUEST = "missions.release_request"
+ASSIGNMENT_DECIDED = "missions.assignment_decided"
+MISSION_CANCELLED = "missions.mission_cancelled"
 
 register(
     # An invitation has a deadline: it is always emailed at once.
@@ -26,5 +29,27 @@ register(
         STAFFING_UPDATE,
         _("Answers to the invitations of my missions (Secretariat)"),
         template="mission-staffing-update",
+    ),
+    # To a Member administration's release contacts (addresses without an account).
+    Kind(
+        RELEASE_REQUEST,
+        _("A request to release an officer for a mission (to the administration)"),
+        template="mission-release-request",
+        essential=True,
+        in_app=False,
+        secret_context=("release_url",),
+    ),
+    # The expert learns they are confirmed, or that their administration did not release them.
+    Kind(
+        ASSIGNMENT_DECIDED,
+        _("My administration's answer on my release for a mission"),
+        template="mission-assignment-decided",
+        essential=True,
+    ),
+    Kind(
+        MISSION_CANCELLED,
+        _("A mission I was to take part in is cancelled"),
+        template="mission-cancelled",
+        essential=True,
     ),
 )

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from missions.services import invitations, missions
+from missions.services import invitations, missions, releases
 
 
 @shared_task(name="missions.follow_dates", acks_late=True)
@@ -21,3 +21,9 @@ def follow_invitations() -> dict:
 @shared_task(name="missions.cascade", acks_late=True)
 def cascade(position_pk: int) -> bool:
     return invitations.cascade(position_pk) is not None
+
+
+@shared_task(name="missions.follow_releases", acks_late=True)
+def follow_releases() -> int:
+    """Daily: remind the administrations that have not answered a release request."""
+    return releases.remind_due()

@@ -57,8 +57,9 @@ from experts.services.exports.jobs import request_export
 from experts.services.merge import merge_experts
 from experts.views.sections import SECTIONS
 from missions.enums import MissionType, PositionRole
-from missions.models import Assignment, Evaluation
+from missions.models import Assignment, Evaluation, Release
 from missions.models import Invitation as MissionInvitation
+from missions.services import releases
 from missions.services.invitations import token_for
 from missions.services.missions import create_mission
 from missions.services.positions import add_position
@@ -151,6 +152,15 @@ MATRIX: dict[str, tuple[str, ...]] = {
     # Alice's invitation link: the link is hers; anybody else signed in is a stranger to it.
     "missions:answer": row("200", "2fa", "200", "404", "404", "404"),
     "missions:answer_in_portal": row("405", "2fa", "405", "405", "405", "405"),
+    # Alice's release link is her administration's: anyone holding it but Alice herself.
+    "missions:release": row("200", "2fa", "404", "200", "200", "200"),
+    "missions:release_record": row("login", "2fa", "404", "404", "200", "200"),
+    "missions:list": row("login", "2fa", "404", "404", "200", "200"),
+    "missions:detail": row("login", "2fa", "404", "404", "200", "200"),
+    "missions:candidates": row("login", "2fa", "404", "404", "200", "200"),
+    "missions:invite": row("405", "2fa", "405", "405", "405", "405"),
+    "missions:release_letter": row("login", "2fa", "404", "404", "200", "200"),
+    "missions:release_scanned_letter": row("login", "2fa", "404", "404", "200", "200"),
     "admin:index": row("login", "2fa", "login", "login", "login", "200"),
     "admin:login": row("login", "2fa", "403", "403", "403", "302"),
     "admin:logout": row("302", "2fa", "302", "302", "302", "405"),
@@ -179,6 +189,7 @@ POST_ONLY: dict[str, tuple[str, ...]] = {
     "secretariat:workshop_outcomes": row("login", "2fa", "404", "404", "-", "-"),
     # Alice's notification: nobody else may mark it read.
     "notifications:mark_read": row("login", "2fa", "-", "404", "404", "404"),
+    "missions:invite": row("login", "2fa", "404", "404", "-", "-"),
     # Alice's invitation: nobody else may answer it.
     "missions:answer_in_portal": row("login", "2fa", "-", "404", "404", "404"),
     "notifications:mark_all_read": row("login", "2fa", "-", "-", "-", "-"),
@@ -234,6 +245,7 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     "missions_invitation": admin_pages(add="403", delete="403"),
     "missions_assignment": admin_pages(add="403", delete="403"),
     "missions_evaluation": admin_pages(add="403", delete="403"),
+    "missions_release": admin_pages(add="403", delete="403"),
 }
 
 
@@ -329,6 +341,11 @@ def build_world(alice, bob, officer, admin_user):
         position=position, expert=alice, deadline=timezone.now() + timedelta(days=7)
     )
     assignment = Assignment.objects.create(position=position, expert=alice, invitation=invitation)
+    # The release of Alice, with the officer's scanned letter on file.
+    release = Release.objects.create(
+        assignment=assignment, administration=alice.home_administration
+    )
+    release.letter.save("letter.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     Evaluation.objects.create(
         assignment=assignment,
         technical_knowledge=4,
@@ -354,6 +371,10 @@ def build_world(alice, bob, officer, admin_user):
         "token": invitation_token,
         "mission_invitation_token": token_for(invitation),
         "mission_invitation": invitation.pk,
+        "release": release.pk,
+        "mission": mission.reference,
+        "position": position.pk,
+        "release_token": releases.token_for(release),
         "section": SECTIONS[0].slug,
         "document": document.pk,
         "photo": alice.pk,
@@ -414,6 +435,13 @@ def url_kwargs(key: str, world: dict) -> dict:
         "notifications:preferences_by_link": {"token": world["preferences_token"]},
         "missions:answer": {"token": world["mission_invitation_token"]},
         "missions:answer_in_portal": {"pk": world["mission_invitation"]},
+        "missions:release": {"token": world["release_token"]},
+        "missions:release_record": {"pk": world["release"]},
+        "missions:detail": {"reference": world["mission"]},
+        "missions:candidates": {"reference": world["mission"], "pk": world["position"]},
+        "missions:invite": {"reference": world["mission"], "pk": world["position"]},
+        "missions:release_letter": {"pk": world["release"]},
+        "missions:release_scanned_letter": {"pk": world["release"]},
         "account_confirm_email": {"key": world["confirm_email_key"]},
         "account_reset_password_from_key": {
             "uidb36": world["reset"][0],

@@ -18,7 +18,7 @@ from .models import Notification, NotificationSettings
 class NotificationAdmin(admin.ModelAdmin):
     list_display = [
         "created_at",
-        "recipient",
+        "to",
         "kind",
         "state",
         "attempts",
@@ -27,12 +27,13 @@ class NotificationAdmin(admin.ModelAdmin):
         "short_error",
     ]
     list_filter = ["state", "kind", "email", "digest", "created_at"]
-    search_fields = ["recipient__email", "dedupe_key", "kind"]
+    search_fields = ["recipient__email", "address", "dedupe_key", "kind"]
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"
     actions = ["resend", "cancel"]
     fields = [
         "recipient",
+        "address",
         "kind",
         "state",
         "language",
@@ -63,6 +64,10 @@ class NotificationAdmin(admin.ModelAdmin):
         # A single-use link stays in the row until it is sent; it is never shown here.
         hidden = set(kinds.REGISTRY[obj.kind].secret_context) if obj.kind in kinds.REGISTRY else ()
         return {key: ("***" if key in hidden else value) for key, value in obj.context.items()}
+
+    @admin.display(description=_("to"), ordering="recipient__email")
+    def to(self, obj):
+        return obj.to
 
     @admin.display(description=_("last error"))
     def short_error(self, obj):

@@ -1,6 +1,8 @@
 """The one email helper: renders templates/emails/<name>-subject.txt, -body.txt and -body.html
 in the recipient's language."""
 
+import re
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -11,8 +13,9 @@ def render_subject(name: str, context: dict, language: str) -> str:
         subject = render_to_string(
             f"emails/{name}-subject.txt", {**context, "LANGUAGE_CODE": language}
         )
-    # A subject must be one line; templates may wrap.
-    return " ".join(subject.split())
+    # A subject must be one line; templates may wrap. Only ASCII whitespace is folded: str.split()
+    # would also eat the no-break spaces of French typography ("Rappel : …").
+    return re.sub(r"[ \t\r\n]+", " ", subject).strip()
 
 
 def render_email(name: str, context: dict, *, language: str) -> tuple[str, str, str]:

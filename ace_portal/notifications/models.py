@@ -20,14 +20,21 @@ class Notification(models.Model):
 
     Created in the same transaction as the event that causes it; ``dedupe_key`` makes the same
     event or reminder impossible to queue twice for the same person.
+
+    Most go to a user. A few go to an address with no account behind it (a Member
+    administration's contact, asked to release its officer): those have ``address``, no
+    recipient, no in-app copy and no preferences.
     """
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
         verbose_name=_("recipient"),
     )
+    address = models.EmailField(_("address without an account"), blank=True)
     kind = models.CharField(_("kind"), max_length=64)
     context = models.JSONField(_("context"), default=dict, blank=True)
     language = models.CharField(_("language"), max_length=8)
@@ -52,6 +59,12 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | ~Q(address=""),
+                name="notification_has_a_recipient",
+            )
+        ]
         indexes = [
             # The sweep's two questions: what waits to be sent, what is stuck in sending.
             models.Index(
@@ -70,7 +83,11 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.kind} → {self.recipient_id}"
+        return f"{self.kind} → {self.recipient_id or self.address}"
+
+    @property
+    def to(self) -> str:
+        return self.address or self.recipient.email
 
 
 class NotificationSettings(models.Model):

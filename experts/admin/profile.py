@@ -31,6 +31,11 @@ class MemberAdministrationAdmin(admin.ModelAdmin):
     list_filter = ["region", "kind", "is_active"]
     search_fields = ["name_en", "name_fr", "iso_code"]
     list_select_related = ["region"]
+    fieldsets = [
+        (None, {"fields": ["name_en", "name_fr", "iso_code", "region", "kind", "member_since"]}),
+        (_("Releases for missions"), {"fields": ["release_contacts", "correspondence_language"]}),
+        (None, {"fields": ["is_active"]}),
+    ]
 
 
 @admin.register(ProfileType)

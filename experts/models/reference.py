@@ -1,5 +1,10 @@
 """Reference data, seeded by data migrations and edited by admins."""
 
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +39,29 @@ class Region(BilingualName):
         ordering = ["code"]
 
 
+MAX_RELEASE_CONTACTS = 10
+
+
+def split_addresses(text: str) -> list[str]:
+    """The addresses of a list written one a line, or separated by commas or semicolons."""
+    return [part for part in re.split(r"[\s,;]+", text or "") if part]
+
+
+def validate_addresses(text: str) -> None:
+    addresses = split_addresses(text)
+    if len(addresses) > MAX_RELEASE_CONTACTS:
+        raise ValidationError(
+            _("At most %(limit)d addresses."), params={"limit": MAX_RELEASE_CONTACTS}
+        )
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ValidationError(
+                _("“%(address)s” is not an email address."), params={"address": address}
+            ) from None
+
+
 class MemberAdministration(BilingualName):
     """A WCO Member's Customs administration (a country, customs territory or union)."""
 
@@ -46,11 +74,31 @@ class MemberAdministration(BilingualName):
     )
     member_since = models.DateField(_("member since"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    release_contacts = models.TextField(
+        _("contacts for releases"),
+        blank=True,
+        validators=[validate_addresses],
+        help_text=_(
+            "Where the portal asks this administration to release one of its officers for a "
+            "mission: one email address a line."
+        ),
+    )
+    correspondence_language = models.CharField(
+        _("language of correspondence"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language of the emails and letters sent to these contacts."),
+    )
 
     class Meta:
         verbose_name = _("Member administration")
         verbose_name_plural = _("Member administrations")
         ordering = ["name_en"]
+
+    @property
+    def release_addresses(self) -> list[str]:
+        return split_addresses(self.release_contacts)
 
 
 class ProfileType(BilingualName):

@@ -60,7 +60,9 @@ def expert_for_cv():
     )
 
 
-class _CVDocument(FPDF):
+class PortalPDF(FPDF):
+    """An A4 page in the portal's font with a footer: the CV's, and the release letter's."""
+
     def __init__(self, footer_text: str):
         super().__init__(format="A4")
         self.footer_text = footer_text
@@ -89,7 +91,7 @@ class _CVDocument(FPDF):
 def render_cv(expert: Expert, *, sections: set[str], include_contact: bool) -> bytes:
     """The CV of ``expert`` as PDF bytes, in the active language, with the chosen ``sections``
     (keys of CV_SECTIONS). Load the expert with expert_for_cv(). No side effects."""
-    pdf = _CVDocument(footer_text=expert.full_name)
+    pdf = PortalPDF(footer_text=expert.full_name)
     pdf.set_title(_("Curriculum vitae: %(name)s") % {"name": expert.full_name})
     pdf.set_creator("ACE Portal")
     pdf.set_lang(get_language() or "en")
@@ -160,8 +162,8 @@ def _contact(pdf: FPDF, expert: Expert, include_contact: bool):
             new_y=YPos.NEXT,
         )
         return
-    _heading(pdf, _("Contact"))
-    _facts(
+    write_heading(pdf, _("Contact"))
+    write_facts(
         pdf,
         [
             (_("Work email"), expert.work_email),
@@ -171,7 +173,7 @@ def _contact(pdf: FPDF, expert: Expert, include_contact: bool):
     )
 
 
-def _heading(pdf: FPDF, text: str):
+def write_heading(pdf: FPDF, text: str):
     pdf.ln(4)
     # Keep a heading with at least a couple of lines of its section.
     if pdf.will_page_break(7 + 3 * LINE):
@@ -185,7 +187,7 @@ def _heading(pdf: FPDF, text: str):
     pdf.ln(2)
 
 
-def _facts(pdf: FPDF, rows: list[tuple[str, str]]):
+def write_facts(pdf: FPDF, rows: list[tuple[str, str]]):
     """Label and value side by side, both wrapping (French labels run long); rows without a
     value are left out."""
     pdf.set_font(FONT, "", 10)
@@ -246,8 +248,8 @@ def _write_summary(pdf, expert, title):
         ),
         (_("Employment status"), expert.get_employment_status_display()),
     ]
-    _heading(pdf, title)
-    _facts(pdf, rows)
+    write_heading(pdf, title)
+    write_facts(pdf, rows)
 
 
 def _write_accreditations(pdf, expert, title):
@@ -262,7 +264,7 @@ def _write_accreditations(pdf, expert, title):
             (f"{profile.name} ({profile.code}): {accreditation.area.name}", [str(state)])
         )
     if entries:
-        _heading(pdf, title)
+        write_heading(pdf, title)
         _entries(pdf, entries)
 
 
@@ -272,15 +274,15 @@ def _write_expertise(pdf, expert, title):
         for item in expert.expertise.all()
     ]
     if entries:
-        _heading(pdf, title)
+        write_heading(pdf, title)
         _entries(pdf, entries)
 
 
 def _write_languages(pdf, expert, title):
     rows = [(item.language.name, item.get_proficiency_display()) for item in expert.languages.all()]
     if rows:
-        _heading(pdf, title)
-        _facts(pdf, rows)
+        write_heading(pdf, title)
+        write_facts(pdf, rows)
 
 
 def _write_work_history(pdf, expert, title):
@@ -290,7 +292,7 @@ def _write_work_history(pdf, expert, title):
         period = f"{_month(item.start_date)} – {end}"
         entries.append((f"{item.position}, {item.organisation}", [period, item.description]))
     if entries:
-        _heading(pdf, title)
+        write_heading(pdf, title)
         _entries(pdf, entries)
 
 
@@ -303,13 +305,13 @@ def _write_education(pdf, expert, title):
             detail = f"{detail}, {item.year_completed}"
         entries.append((degree, [detail]))
     if entries:
-        _heading(pdf, title)
+        write_heading(pdf, title)
         _entries(pdf, entries)
 
 
 def _write_biography(pdf, expert, title):
     if expert.biography.strip():
-        _heading(pdf, title)
+        write_heading(pdf, title)
         pdf.set_font(FONT, "", 10)
         pdf.multi_cell(
             0, LINE, expert.biography.strip(), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT

@@ -40,8 +40,9 @@ def pdf_download_name(original_name: str) -> str:
     return f"{stem or 'document'}.pdf"
 
 
-def validate_pdf(upload) -> None:
-    """A CV must really be a PDF: its bytes start with the PDF signature and end the document."""
+def validate_pdf(upload, *, message: str = "") -> None:
+    """A CV (or a scanned letter) must really be a PDF: its bytes start with the PDF signature
+    and end the document. ``message``: what to say when it is not."""
     _check_size(upload, settings.MAX_CV_BYTES)
     upload.seek(0)
     head = upload.read(1024)
@@ -50,7 +51,8 @@ def validate_pdf(upload) -> None:
     upload.seek(0)
     if not head.startswith(b"%PDF-") or b"%%EOF" not in tail:
         raise ValidationError(
-            _("This file is not a PDF document. Please upload your CV as a PDF."), code="not_pdf"
+            message or _("This file is not a PDF document. Please upload your CV as a PDF."),
+            code="not_pdf",
         )
 
 

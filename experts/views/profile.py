@@ -1,14 +1,13 @@
 """The expert's own pages. Thin: parse a form, call one service, redirect or render."""
 
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ace_portal.files import private_file_response
 from experts.permissions import expert_required, get_document_for_user, get_expert_for_user
 from experts.services import completeness
 from experts.services import profile as services
@@ -69,28 +68,12 @@ def confirm_profile(request, *, expert):
     return redirect("experts:profile")
 
 
-def _private_file_response(field_file, *, filename: str, as_attachment: bool) -> FileResponse:
-    if not field_file:
-        raise Http404
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    # The stored name is the portal's own (….pdf, ….png), given after the content check.
-    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
-    response = FileResponse(
-        handle, as_attachment=as_attachment, filename=filename, content_type=content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 def download_document(request, pk):
     document = get_document_for_user(request.user, pk)
     # Every document is a PDF checked by content: it is named as one (and typed by its stored
     # name, which the portal gave it), whatever the name it was uploaded under.
-    return _private_file_response(
+    return private_file_response(
         document.file, filename=pdf_download_name(document.original_name), as_attachment=True
     )
 
@@ -98,4 +81,4 @@ def download_document(request, pk):
 @login_required
 def photo(request, pk):
     expert = get_expert_for_user(request.user, pk)
-    return _private_file_response(expert.photo, filename="photo", as_attachment=False)
+    return private_file_response(expert.photo, filename="photo", as_attachment=False)

@@ -1,8 +1,8 @@
-"""Invitations, assignments and evaluations: written by the services, read here."""
+"""Invitations, assignments, releases and evaluations: written by the services, read here."""
 
 from django.contrib import admin
 
-from missions.models import Assignment, Evaluation, Invitation
+from missions.models import Assignment, Evaluation, Invitation, Release
 
 
 class ReadOnlyRecord(admin.ModelAdmin):
@@ -33,6 +33,34 @@ class AssignmentAdmin(ReadOnlyRecord):
     list_filter = ["state", "position__role", "position__mission__state"]
     search_fields = ["expert__family_name", "expert__given_names", "position__mission__reference"]
     list_select_related = ["expert", "position__profile_type", "position__area"]
+
+
+@admin.register(Release)
+class ReleaseAdmin(ReadOnlyRecord):
+    list_display = [
+        "assignment",
+        "administration",
+        "state",
+        "requested_at",
+        "answered_at",
+        "recorded_via",
+    ]
+    list_filter = ["state", "recorded_via", "administration__region"]
+    search_fields = [
+        "assignment__expert__family_name",
+        "assignment__position__mission__reference",
+        "administration__name_en",
+        "answered_by",
+    ]
+    list_select_related = [
+        "administration",
+        "assignment__expert",
+        "assignment__position__profile_type",
+        "assignment__position__area",
+    ]
+    date_hierarchy = "requested_at"
+    # The scanned letter is served by the Secretariat's release page, never from the admin.
+    exclude = ["letter"]
 
 
 @admin.register(Evaluation)

@@ -3,7 +3,7 @@
 from missions.models.missions import Mission, MissionEvent, MissionSequence, Position
 from missions.models.reference import FundingSource
 from missions.models.requests import AssistanceRequest
-from missions.models.staffing import Assignment, Evaluation, Invitation
+from missions.models.staffing import Assignment, Evaluation, Invitation, Release
 
 __all__ = [
     "Assignment",
@@ -15,4 +15,5 @@ __all__ = [
     "MissionEvent",
     "MissionSequence",
     "Position",
+    "Release",
 ]

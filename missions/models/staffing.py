@@ -1,11 +1,13 @@
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from experts.models import Expert
-from missions.enums import AssignmentState, InvitationState
+from experts.models import Expert, MemberAdministration
+from missions.enums import AssignmentState, InvitationState, RecordedVia, ReleaseState
 from missions.models.missions import Position
 
 
@@ -87,6 +89,65 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.expert} · {self.position}"
+
+
+def release_letter_path(instance, filename):
+    # Stored names are random: the uploader's file name never reaches the file system.
+    return f"releases/{instance.pk}/{uuid.uuid4().hex}.pdf"
+
+
+class Release(models.Model):
+    """The home administration's answer to the request to release its officer for a mission.
+
+    Asked by email to the administration's release contacts, with a signed link; answered by
+    that link, or recorded by the officer (a letter, a call). The assignment is confirmed only
+    by a release.
+    """
+
+    assignment = models.OneToOneField(
+        Assignment, on_delete=models.PROTECT, related_name="release", verbose_name=_("assignment")
+    )
+    administration = models.ForeignKey(
+        MemberAdministration,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("home administration"),
+    )
+    # Where the request went, as the administration's contacts were when it was sent.
+    addresses = models.TextField(_("sent to"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ReleaseState.choices, default=ReleaseState.REQUESTED
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    recorded_via = models.CharField(
+        _("recorded"), max_length=8, choices=RecordedVia.choices, blank=True
+    )
+    answered_by = models.CharField(
+        _("answered by"), max_length=200, blank=True, help_text=_("Name and function.")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    reason = models.TextField(_("reason for refusing"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    letter = models.FileField(_("scanned letter"), upload_to=release_letter_path, blank=True)
+
+    class Meta:
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
+        ordering = ["-requested_at", "pk"]
+        indexes = [models.Index(fields=["state", "requested_at"], name="release_state_idx")]
+
+    def __str__(self):
+        return f"{self.assignment}: {self.get_state_display()}"
 
 
 def _score(label):

@@ -12,19 +12,19 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ace_portal.celery import registered_task
 from ace_portal.notifications.services.outbox import Outgoing, notify, notify_many
 from experts.models import Expert
-from missions.enums import SEAT_HOLDING_STATES, InvitationState, MissionState
+from missions.enums import AssignmentState, InvitationState, MissionState
 from missions.models import Assignment, Invitation, Position
-from missions.notifications import INVITATION, INVITATION_WITHDRAWN, STAFFING_UPDATE
-from missions.services import matching
-from missions.services.missions import MissionError
+from missions.notifications import INVITATION, INVITATION_WITHDRAWN
+from missions.services import matching, releases, staffing
+from missions.services.errors import MissionError
 
 TOKEN_SALT = "missions.invitation"
 
@@ -44,28 +44,12 @@ def invitation_for_token(token: str) -> Invitation:
     )
 
 
-def _absolute(path: str) -> str:
-    return settings.ACE_BASE_URL.rstrip("/") + path
-
-
-def _mission_context(position: Position) -> dict:
-    mission = position.mission
-    return {
-        "reference": mission.reference,
-        "title": mission.title,
-        "role": position.get_role_display(),
-        "location": mission.location,
-        "start": mission.start_date.isoformat(),
-        "end": mission.end_date.isoformat(),
-        "missions_url": _absolute(reverse("missions:mine")),
-    }
-
-
 def _queue_invitation(invitation: Invitation, *, reminder: bool) -> None:
-    context = _mission_context(invitation.position) | {
+    user = invitation.expert.user
+    context = staffing.mission_context(invitation.position, user.preferred_language) | {
         "name": invitation.expert.given_names,
         "deadline": date_format(timezone.localtime(invitation.deadline), "DATETIME_FORMAT"),
-        "answer_url": _absolute(reverse("missions:answer", args=[token_for(invitation)])),
+        "answer_url": staffing.absolute(reverse("missions:answer", args=[token_for(invitation)])),
         "reminder": reminder,
     }
     suffix = "reminder" if reminder else "sent"
@@ -78,27 +62,13 @@ def _queue_invitation(invitation: Invitation, *, reminder: bool) -> None:
 
 
 def _tell_officer(invitation: Invitation, event: str) -> None:
-    position = invitation.position
-    notify(
-        position.mission.officer,
-        STAFFING_UPDATE,
-        context=_mission_context(position)
-        | {
-            "event": event,
-            "expert": f"{invitation.expert.given_names} {invitation.expert.family_name}",
-            "reason": invitation.decline_reason,
-        },
-        dedupe_key=f"missions.staffing:{invitation.pk}:{event}",
+    staffing.tell_officer(
+        invitation.position,
+        invitation.expert,
+        event,
+        key=f"missions.staffing:{invitation.pk}:{event}",
+        reason=invitation.decline_reason,
     )
-
-
-def _lock_position(pk: int) -> Position:
-    return Position.objects.select_for_update().select_related("mission").get(pk=pk)
-
-
-def _open_seats(position: Position) -> int:
-    held = Assignment.objects.filter(position=position, state__in=SEAT_HOLDING_STATES).count()
-    return position.seats - held
 
 
 @transaction.atomic
@@ -108,7 +78,7 @@ def invite(position_pk: int, experts, *, deadline, by, accept_warnings: bool = F
     An expert who breaks a hard rule is refused unless ``accept_warnings`` (the officer saw the
     warnings and confirmed). Side effects: one Invitation each, its email and in-app notice.
     """
-    position = _lock_position(position_pk)
+    position = staffing.lock_position(position_pk)
     if position.mission.state != MissionState.STAFFING:
         raise MissionError(_("Experts are invited while the mission is being staffed."))
     if deadline <= timezone.now():
@@ -149,7 +119,7 @@ def _create(position, expert, assessed, *, deadline, by) -> Invitation:
 def _lock_pending(pk: int) -> Invitation:
     """Lock the position then the invitation (always in that order), and check it is open."""
     position_pk = Invitation.objects.values_list("position_id", flat=True).get(pk=pk)
-    position = _lock_position(position_pk)
+    position = staffing.lock_position(position_pk)
     invitation = Invitation.objects.select_for_update().select_related("expert__user").get(pk=pk)
     invitation.position = position
     if invitation.state != InvitationState.PENDING:
@@ -169,14 +139,15 @@ def _lock_pending(pk: int) -> Invitation:
 def accept(pk: int, *, by) -> Assignment:
     """The expert accepts: they take a seat, waiting for their administration's release.
 
-    Side effects: the invitation is accepted; one Assignment; when that fills the position, the
-    other pending invitations are withdrawn with a notice; the officer is told.
+    Side effects: the invitation is accepted; one Assignment and its release request to the
+    expert's home administration; when that fills the position, the other pending invitations
+    are withdrawn with a notice; the officer is told.
     """
     invitation = _lock_pending(pk)
     if invitation.deadline <= timezone.now():
         raise InvitationClosed(_("The deadline to answer this invitation has passed."))
     position = invitation.position
-    if _open_seats(position) <= 0:
+    if staffing.open_seats(position) <= 0:
         raise InvitationClosed(_("Sorry: this position has just been filled."))
     invitation.state, invitation.answered_at = InvitationState.ACCEPTED, timezone.now()
     invitation.save(update_fields=["state", "answered_at"])
@@ -184,7 +155,8 @@ def accept(pk: int, *, by) -> Assignment:
         position=position, expert=invitation.expert, invitation=invitation
     )
     _tell_officer(invitation, "accepted")
-    if _open_seats(position) <= 0:
+    releases.request_release(assignment)
+    if staffing.open_seats(position) <= 0:
         _withdraw_pending(position, because_full=True)
     return assignment
 
@@ -204,7 +176,8 @@ def _withdraw_pending(position: Position, *, because_full: bool) -> int:
                 Outgoing(
                     i.expert.user,
                     INVITATION_WITHDRAWN,
-                    _mission_context(position) | {"name": i.expert.given_names},
+                    staffing.mission_context(position, i.expert.user.preferred_language)
+                    | {"name": i.expert.given_names},
                     f"missions.invitation:{i.pk}:withdrawn",
                 )
                 for i in pending
@@ -222,7 +195,7 @@ def decline(pk: int, *, by, reason: str = "") -> Invitation:
     invitation.decline_reason = (reason or "").strip()[:2000]
     invitation.save(update_fields=["state", "answered_at", "decline_reason"])
     _tell_officer(invitation, "declined")
-    _cascade_after_commit(invitation.position)
+    staffing.cascade_after_commit(invitation.position)
     return invitation
 
 
@@ -249,7 +222,7 @@ def expire_due(*, now=None) -> int:
             invitation.state = InvitationState.EXPIRED
             invitation.save(update_fields=["state"])
             _tell_officer(invitation, "expired")
-            _cascade_after_commit(invitation.position)
+            staffing.cascade_after_commit(invitation.position)
             expired += 1
     return expired
 
@@ -273,13 +246,6 @@ def remind_due(*, now=None) -> int:
     return sent
 
 
-def _cascade_after_commit(position: Position) -> None:
-    if position.cascade:
-        transaction.on_commit(
-            lambda: registered_task("missions.cascade").delay(position.pk), robust=True
-        )
-
-
 @transaction.atomic
 def cascade(position_pk: int) -> Invitation | None:
     """Invite the next ranked candidate still eligible, if the position still needs one.
@@ -287,11 +253,11 @@ def cascade(position_pk: int) -> Invitation | None:
     Safe to run twice at once or twice in a row: under the position's lock it counts the seats
     held and the invitations pending, so a second run finds nothing to do. When nobody is left,
     the officer is told once."""
-    position = _lock_position(position_pk)
+    position = staffing.lock_position(position_pk)
     if not position.cascade or position.mission.state != MissionState.STAFFING:
         return None
     pending = Invitation.objects.filter(position=position, state=InvitationState.PENDING).count()
-    if _open_seats(position) - pending <= 0:
+    if staffing.open_seats(position) - pending <= 0:
         return None
     asked = set(Invitation.objects.filter(position=position).values_list("expert_id", flat=True))
     result = matching.match(position, limit=len(asked) + 1)
@@ -309,9 +275,10 @@ def cascade(position_pk: int) -> Invitation | None:
 def cascade_due() -> int:
     """Run the cascade for every position that needs it: a catch-up for a cascade whose job was
     lost (the broker was down when the decline was saved). Returns the invitations sent."""
+    freed = Q(invitations__state__in=[InvitationState.DECLINED, InvitationState.EXPIRED]) | Q(
+        assignments__state=AssignmentState.RELEASE_REFUSED
+    )
     positions = Position.objects.filter(
-        cascade=True,
-        mission__state=MissionState.STAFFING,
-        invitations__state__in=[InvitationState.DECLINED, InvitationState.EXPIRED],
+        freed, cascade=True, mission__state=MissionState.STAFFING
     ).distinct()
     return sum(cascade(pk) is not None for pk in positions.values_list("pk", flat=True))

@@ -25,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from experts.enums import AccreditationState
 from experts.models import Accreditation, Expert, ExpertLanguage, UnavailablePeriod
@@ -53,6 +54,26 @@ ON_MISSION = "on_mission"  # already invited to or seated on this mission
 RULES = [ACCREDITATION, STANDING, LANGUAGE, UNAVAILABLE, BUSY, CONFLICT, PASSPORT, ON_MISSION]
 
 CRITERIA = ["rotation", "evaluation", "language", "region", "spread", "recency"]
+
+# What the officer reads for each rule and criterion.
+RULE_LABELS = {
+    ACCREDITATION: _("No qualifying accreditation in this profile and area"),
+    STANDING: _("Accreditation suspended, lapsed, withdrawn or retired"),
+    LANGUAGE: _("The required language under its level"),
+    UNAVAILABLE: _("Unavailable during the mission"),
+    BUSY: _("Confirmed on another mission at these dates"),
+    CONFLICT: _("From a beneficiary administration"),
+    PASSPORT: _("Passport missing or not valid long enough"),
+    ON_MISSION: _("Already invited to or seated on this mission"),
+}
+CRITERION_LABELS = {
+    "rotation": _("Rotation"),
+    "evaluation": _("Evaluations"),
+    "language": _("Language"),
+    "region": _("Region"),
+    "spread": _("Spread"),
+    "recency": _("Recency"),
+}
 ROTATION_CAP = 4  # missions in the last 12 months at which rotation gives no more points
 RECENCY_CAP = 365  # days since the last mission at which recency gives every point
 OUT_OF_STANDING = [A.SUSPENDED, A.LAPSED, A.WITHDRAWN, A.RETIRED]

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from missions.enums import CANCELLABLE_STATES, MissionState
 from missions.models import Mission, MissionEvent, MissionSequence
+from missions.services import staffing
+from missions.services.errors import IllegalTransition, MissionError
 
 S = MissionState
 
@@ -28,18 +30,6 @@ TRANSITIONS = {
     (S.REPORTED, S.CLOSED): "close",
     **{(state, S.CANCELLED): "cancel" for state in CANCELLABLE_STATES},
 }
-
-
-class MissionError(Exception):
-    """A refused action, with a message for the person who tried it."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class IllegalTransition(MissionError):
-    pass
 
 
 def next_reference(year: int) -> str:
@@ -170,13 +160,18 @@ def close(pk: int, *, by, note: str = "") -> Mission:
 
 @transaction.atomic
 def cancel(pk: int, *, by, reason: str) -> Mission:
-    """Call the mission off, with the reason (any state before delivery)."""
+    """Call the mission off, with the reason (any state before delivery).
+
+    Side effects: pending invitations, seats and release requests end; each expert concerned
+    and each administration asked for a release is told (staffing.stand_down)."""
     reason = (reason or "").strip()
     if not reason:
         raise MissionError(_("Say why the mission is cancelled."))
-    return _move(
+    mission = _move(
         pk, S.CANCELLED, action="cancel", by=by, note=reason, changes={"cancel_reason": reason}
     )
+    staffing.stand_down(mission, reason)
+    return mission
 
 
 def follow_dates(*, today: date | None = None) -> int:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from missions.enums import POSITION_STATES
 from missions.models import Mission, Position
-from missions.services.missions import MissionError
+from missions.services.errors import MissionError
 
 MAX_SEATS = 20
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from missions.enums import RequestState
 from missions.models import AssistanceRequest
 from missions.services import missions
-from missions.services.missions import MissionError
+from missions.services.errors import MissionError
 
 
 class RequestAlreadyDecided(MissionError):

@@ -3,8 +3,9 @@ from datetime import date
 import pytest
 
 from experts.models import Language, MemberAdministration, ProfileType, ThematicArea
-from missions.enums import MissionType
-from missions.services import missions
+from missions.enums import Delivery, MissionType, PositionRole
+from missions.services import missions, positions
+from tests.missions.staffing import accredited
 
 
 @pytest.fixture
@@ -37,3 +38,23 @@ def make_mission(officer, ghana):
 @pytest.fixture
 def toa(db):
     return ProfileType.objects.get(code="TOA")
+
+
+@pytest.fixture
+def staffing(make_mission, officer, toa):
+    """A virtual mission in Ghana being staffed, with one lead seat and the cascade on."""
+    mission = make_mission(delivery=Delivery.VIRTUAL)
+    position = positions.add_position(
+        mission.pk, role=PositionRole.LEAD, profile_type=toa, area=mission.thematic_area, by=officer
+    )
+    position.cascade = True
+    position.save()
+    missions.plan(mission.pk, by=officer)
+    missions.open_staffing(mission.pk, by=officer)
+    position.refresh_from_db()
+    return position
+
+
+@pytest.fixture
+def pool(staffing, toa):
+    return {name: accredited(name, iso, toa) for name, iso in [("Amani", "KE"), ("Bello", "SN")]}

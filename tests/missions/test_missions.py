@@ -12,7 +12,7 @@ from experts.models import ThematicArea
 from missions.enums import MissionState, PositionRole
 from missions.models import Mission, MissionEvent
 from missions.services import missions, positions
-from missions.services.missions import IllegalTransition, MissionError
+from missions.services.errors import IllegalTransition, MissionError
 from missions.tasks import follow_dates
 
 S = MissionState

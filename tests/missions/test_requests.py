@@ -8,7 +8,7 @@ from experts.models import Language, ThematicArea
 from missions.enums import MissionState, MissionType, RequestState
 from missions.models import AssistanceRequest, Mission
 from missions.services import requests
-from missions.services.missions import MissionError
+from missions.services.errors import MissionError
 from missions.services.requests import RequestAlreadyDecided
 
 pytestmark = pytest.mark.django_db

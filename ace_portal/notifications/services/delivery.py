@@ -53,23 +53,24 @@ def claim(pk: int, *, due_only: bool = False) -> bool:
 
 def build_message(notification: Notification, connection=None) -> EmailMultiAlternatives:
     kind = kinds.get(notification.kind)
-    context = {
-        **notification.context,
-        "recipient": notification.recipient,
-        "preferences_url": centre.preferences_url(notification.recipient),
-    }
+    user = notification.recipient
+    # An address without an account has no preferences to link to.
+    preferences_url = centre.preferences_url(user) if user else ""
+    context = {**notification.context, "recipient": user, "preferences_url": preferences_url}
     subject, text, html = render_email(kind.template, context, language=notification.language)
+    headers = {
+        # Stable per notification: a mail client shows a resent copy as the same message.
+        "Message-ID": f"<notification-{notification.pk}@{settings.NOTIFICATIONS_DOMAIN}>",
+    }
+    if preferences_url:
+        headers["List-Unsubscribe"] = f"<{preferences_url}>"
     message = EmailMultiAlternatives(
         subject,
         text,
         settings.DEFAULT_FROM_EMAIL,
-        [notification.recipient.email],
+        [notification.to],
         connection=connection,
-        headers={
-            # Stable per notification: a mail client shows a resent copy as the same message.
-            "Message-ID": f"<notification-{notification.pk}@{settings.NOTIFICATIONS_DOMAIN}>",
-            "List-Unsubscribe": f"<{context['preferences_url']}>",
-        },
+        headers=headers,
     )
     message.attach_alternative(html, "text/html")
     return message

@@ -20,12 +20,17 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One notification to queue: who, what, and the key that makes it happen only once."""
+    """One notification to queue: who, what, and the key that makes it happen only once.
+
+    ``recipient`` is a user, or an email address with no account behind it (then ``language``
+    says which language to write in; the email is sent whatever the kind, with no in-app copy).
+    """
 
     recipient: object
     kind: str
     context: dict
     dedupe_key: str
+    language: str = ""
 
 
 def settings_for(user) -> NotificationSettings:
@@ -38,6 +43,15 @@ def settings_for(user) -> NotificationSettings:
 
 def _row(item: Outgoing, preferences: NotificationSettings | None) -> Notification:
     kind = kinds.get(item.kind)
+    if isinstance(item.recipient, str):
+        return Notification(
+            address=item.recipient,
+            kind=item.kind,
+            context=item.context,
+            language=item.language or settings.LANGUAGE_CODE,
+            in_app=False,
+            dedupe_key=item.dedupe_key,
+        )
     muted = bool(preferences and item.kind in preferences.muted_kinds) and not kind.essential
     digest = bool(preferences and preferences.digest != Digest.NONE) and not kind.essential
     return Notification(
@@ -70,13 +84,12 @@ def notify_many(items: list[Outgoing]) -> list[Notification]:
     """
     if not items:
         return []
-    users = [item.recipient for item in items]
-    preferences = {
-        s.user_id: s for s in NotificationSettings.objects.filter(user__in={u.pk for u in users})
-    }
+    users = {item.recipient.pk for item in items if not isinstance(item.recipient, str)}
+    preferences = {s.user_id: s for s in NotificationSettings.objects.filter(user__in=users)}
     rows = list(
         {
-            row.dedupe_key: row for row in (_row(i, preferences.get(i.recipient.pk)) for i in items)
+            row.dedupe_key: row
+            for row in (_row(i, preferences.get(getattr(i.recipient, "pk", None))) for i in items)
         }.values()
     )
     with transaction.atomic():

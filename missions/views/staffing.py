@@ -1,0 +1,120 @@
+"""Staffing a position: the ranked candidates with their reasons, the excluded experts with the
+rule that excludes each, an expert found in the directory assessed with warnings, and the
+invitations the officer sends from there."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from experts.models import Expert, MemberAdministration
+from experts.permissions import secretariat_required
+from missions.enums import MissionState
+from missions.forms.staffing import FindExpertForm, InviteForm
+from missions.models import Position
+from missions.services import invitations, matching, staffing
+from missions.services.errors import MissionError
+
+EXCLUDED_PAGE_SIZE = 50
+
+
+def _position(reference, pk) -> Position:
+    return get_object_or_404(
+        Position.objects.select_related("mission", "profile_type", "area", "language"),
+        pk=pk,
+        mission__reference=reference,
+    )
+
+
+def _rows(candidates):
+    """What a table row shows of each candidate: the administration's name (one query for the
+    page), the points in the order of the criteria, the labels of the rules broken."""
+    names = {
+        a.pk: a.name
+        for a in MemberAdministration.objects.filter(
+            pk__in={c.administration_id for c in candidates}
+        )
+    }
+    return [
+        {
+            "candidate": c,
+            "administration": names.get(c.administration_id, ""),
+            "points": [c.points[name] for name in matching.CRITERIA],
+            "rules": [matching.RULE_LABELS[rule] for rule in c.rules],
+        }
+        for c in candidates
+    ]
+
+
+@secretariat_required
+def candidates(request, reference, pk):
+    position = _position(reference, pk)
+    result = matching.match(position)
+    rule = request.GET.get("rule", "")
+    excluded = [c for c in result.excluded if not rule or rule in c.rules]
+    excluded_page = Paginator(excluded, EXCLUDED_PAGE_SIZE).get_page(request.GET.get("page"))
+    found = None
+    find_form = FindExpertForm(request.GET if "expert" in request.GET else None)
+    if find_form.is_valid():
+        expert = Expert.objects.filter(pk=find_form.cleaned_data["expert"]).first()
+        if expert is None:
+            find_form.add_error("expert", _("No expert has this number."))
+        else:
+            found = matching.assess(position, expert)
+    context = {
+        "position": position,
+        "mission": position.mission,
+        "can_invite": position.mission.state == MissionState.STAFFING,
+        "open_seats": staffing.open_seats(position),
+        "candidates": _rows(result.candidates),
+        "counts": [(r, matching.RULE_LABELS[r], result.counts[r]) for r in matching.RULES],
+        "excluded_total": len(result.excluded) + result.without_accreditation,
+        "without_accreditation": result.without_accreditation,
+        "rule": rule,
+        "rule_label": matching.RULE_LABELS.get(rule, ""),
+        "excluded": _rows(list(excluded_page.object_list)),
+        "excluded_page": excluded_page,
+        "criteria": [(c, matching.CRITERION_LABELS[c]) for c in matching.CRITERIA],
+        "invite_form": InviteForm(choices=[(c.expert_id, c.name) for c in result.candidates]),
+        "find_form": find_form,
+        "found": found,
+        "found_rules": [matching.RULE_LABELS[rule] for rule in found.rules] if found else [],
+        # Its own ids: the page holds two invitation forms.
+        "found_form": InviteForm(auto_id="found_%s"),
+    }
+    return render(request, "missions/staffing/candidates.html", context)
+
+
+@require_POST
+@secretariat_required
+def invite(request, reference, pk):
+    position = _position(reference, pk)
+    posted = [value for value in request.POST.getlist("experts") if value.isdigit()]
+    chosen = Expert.objects.filter(pk__in=posted[:100])
+    form = InviteForm(request.POST, choices=[(e.pk, str(e)) for e in chosen])
+    back = redirect("missions:candidates", reference=reference, pk=pk)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return back
+    experts = Expert.objects.filter(pk__in=form.cleaned_data["experts"]).select_related("user")
+    try:
+        sent = invitations.invite(
+            position.pk,
+            list(experts),
+            deadline=form.cleaned_data["deadline"],
+            by=request.user,
+            accept_warnings=form.cleaned_data["confirm_warnings"],
+        )
+    except MissionError as refused:
+        messages.error(request, refused.message)
+        return back
+    messages.success(
+        request,
+        ngettext("%(count)d invitation sent.", "%(count)d invitations sent.", len(sent))
+        % {"count": len(sent)},
+    )
+    return redirect("missions:detail", reference=reference)

@@ -1,0 +1,138 @@
+"""Journey: an officer sees a position's ranked candidates with their points and invites the
+top one; the expert accepts in "My missions" on her phone; her administration releases her
+through its emailed link, without an account; the officer sees the seat confirmed. At 360 px, no
+sideways scrolling; no console error anywhere.
+
+Creating the mission in a form, the report and the evaluation come with later slices of the
+missions issue: here the mission is set up by services.
+"""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from playwright.sync_api import Page, expect
+
+from experts.models import MemberAdministration, ProfileType, ThematicArea
+from missions.enums import Delivery, MissionType, PositionRole
+from missions.services import missions, positions
+from tests.factories import DEFAULT_PASSWORD
+from tests.missions.staffing import accredited
+
+from .conftest import BROWSER_DB, fresh_totp_code, sign_in
+
+pytestmark = [pytest.mark.browser, BROWSER_DB]
+
+
+def _staffing(officer):
+    ghana = MemberAdministration.objects.get(iso_code="GH")
+    mission = missions.create_mission(
+        title="Risk management diagnostic",
+        mission_type=MissionType.DIAGNOSTIC,
+        thematic_area=ThematicArea.objects.get(code="risk-management"),
+        beneficiaries=[ghana],
+        region=ghana.region,
+        delivery=Delivery.VIRTUAL,
+        start_date=date.today() + timedelta(days=40),
+        end_date=date.today() + timedelta(days=44),
+        working_languages=[],
+        officer=officer,
+        by=officer,
+    )
+    position = positions.add_position(
+        mission.pk,
+        role=PositionRole.LEAD,
+        profile_type=ProfileType.objects.get(code="TOA"),
+        area=mission.thematic_area,
+        by=officer,
+    )
+    missions.plan(mission.pk, by=officer)
+    missions.open_staffing(mission.pk, by=officer)
+    return mission, position
+
+
+def _no_sideways_scrolling(page: Page):
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
+        " > document.documentElement.clientWidth).map(e => e.tagName + '.' + e.className + ' '"
+        " + Math.round(e.getBoundingClientRect().right)).slice(0, 8)"
+    )
+    assert overflow <= 0, f"{wide} {overflow} px of sideways scrolling at 360 px on {page.url}"
+
+
+def _watch(page: Page, errors: list) -> Page:
+    page.on("console", lambda m: m.type == "error" and errors.append((page.url, m.text[:200])))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return page
+
+
+def test_an_officer_invites_the_top_candidate_who_accepts_on_a_phone_and_is_released_by_link(
+    page: Page, browser, live_server, officer, current_totp_code
+):
+    kenya = MemberAdministration.objects.get(iso_code="KE")
+    kenya.release_contacts = "hr@kra.example"
+    kenya.save()
+    mission, position = _staffing(officer)
+    amani = accredited("Amani", "KE", position.profile_type)
+    accredited("Kofi", "GH", position.profile_type)  # of the beneficiary: excluded
+    errors = []
+    _watch(page, errors)
+
+    # The officer sees the ranked candidates with their points, and invites the top one.
+    sign_in(page, live_server.url, officer.email, DEFAULT_PASSWORD)
+    page.locator("input[name=code]").fill(fresh_totp_code(current_totp_code))
+    page.get_by_role("button", name="Sign In").click()
+    page.goto(f"{live_server.url}/secretariat/missions/{mission.reference}/")
+    page.get_by_role("link", name="Candidates and invitations").click()
+    ranked = page.get_by_role("table").first
+    expect(ranked.get_by_role("row").nth(1)).to_contain_text("Amani, Ana")
+    expect(ranked.get_by_role("columnheader", name="Rotation")).to_be_visible()
+    expect(page.get_by_text("From a beneficiary administration: 1")).to_be_visible()
+    page.get_by_label("Invite Amani, Ana").check()
+    page.get_by_role("button", name="Invite the selected experts").click()
+    expect(page.get_by_text("1 invitation sent.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Waiting for an answer")).to_be_visible()
+
+    # The expert answers from "My missions" on her phone.
+    phone = _watch(browser.new_context(viewport={"width": 360, "height": 740}).new_page(), errors)
+    sign_in(phone, live_server.url, amani.user.email, DEFAULT_PASSWORD)
+    phone.goto(f"{live_server.url}/me/missions/")
+    expect(phone.get_by_role("heading", name="Invitations to answer")).to_be_visible()
+    _no_sideways_scrolling(phone)
+    phone.get_by_label("I accept").check()
+    phone.get_by_role("button", name="Send my answer").click()
+    expect(phone.get_by_text("you accepted this invitation")).to_be_visible()
+    expect(phone.get_by_text("Waiting for the release")).to_be_visible()
+
+    # Her administration opens the emailed link on a phone, signed out, and releases her.
+    [request] = [m for m in mail.outbox if m.to == ["hr@kra.example"]]
+    link = re.search(r"/missions/releases/[^/\s]+/", request.body).group()
+    office = _watch(browser.new_context(viewport={"width": 360, "height": 740}).new_page(), errors)
+    office.goto(f"{live_server.url}{link}")
+    expect(office.get_by_role("heading", level=1)).to_contain_text(mission.reference)
+    _no_sideways_scrolling(office)
+    office.get_by_label("We release this officer for the mission").check()
+    office.get_by_label("Your name and function").fill("K. Otieno, Human resources")
+    office.get_by_role("button", name="Send our answer").click()
+    expect(office.get_by_text("Thank you: your answer was recorded.")).to_be_visible()
+    expect(office.get_by_role("button", name="Send our answer")).to_have_count(0)
+
+    # The officer sees the seat confirmed, in the list and on the mission's page, on a phone too.
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/secretariat/missions/")
+    _no_sideways_scrolling(page)
+    page.get_by_role("link", name=mission.reference).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(mission.reference)
+    expect(page.get_by_role("cell", name="Confirmed", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Released")).to_be_visible()
+    _no_sideways_scrolling(page)
+    phone.reload()
+    expect(phone.get_by_role("region", name="Upcoming missions")).to_contain_text(
+        f"{mission.reference} · Risk management diagnostic · Lead expert"
+    )
+    expect(phone.get_by_role("region", name="Upcoming missions")).to_contain_text("Confirmed")
+    assert errors == [], errors
