@@ -158,6 +158,9 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "missions:list": row("login", "2fa", "404", "404", "200", "200"),
     "missions:detail": row("login", "2fa", "404", "404", "200", "200"),
     "missions:candidates": row("login", "2fa", "404", "404", "200", "200"),
+    "missions:create": row("login", "2fa", "404", "404", "200", "200"),
+    "missions:move": row("405", "2fa", "405", "405", "405", "405"),
+    "missions:add_position": row("405", "2fa", "405", "405", "405", "405"),
     "missions:invite": row("405", "2fa", "405", "405", "405", "405"),
     "missions:release_letter": row("login", "2fa", "404", "404", "200", "200"),
     "missions:release_scanned_letter": row("login", "2fa", "404", "404", "200", "200"),
@@ -190,6 +193,8 @@ POST_ONLY: dict[str, tuple[str, ...]] = {
     # Alice's notification: nobody else may mark it read.
     "notifications:mark_read": row("login", "2fa", "-", "404", "404", "404"),
     "missions:invite": row("login", "2fa", "404", "404", "-", "-"),
+    "missions:move": row("login", "2fa", "404", "404", "-", "-"),
+    "missions:add_position": row("login", "2fa", "404", "404", "-", "-"),
     # Alice's invitation: nobody else may answer it.
     "missions:answer_in_portal": row("login", "2fa", "-", "404", "404", "404"),
     "notifications:mark_all_read": row("login", "2fa", "-", "-", "-", "-"),
@@ -438,6 +443,8 @@ def url_kwargs(key: str, world: dict) -> dict:
         "missions:release": {"token": world["release_token"]},
         "missions:release_record": {"pk": world["release"]},
         "missions:detail": {"reference": world["mission"]},
+        "missions:move": {"reference": world["mission"]},
+        "missions:add_position": {"reference": world["mission"]},
         "missions:candidates": {"reference": world["mission"], "pk": world["position"]},
         "missions:invite": {"reference": world["mission"], "pk": world["position"]},
         "missions:release_letter": {"pk": world["release"]},

@@ -1,4 +1,5 @@
-"""The Secretariat's mission list filters; they validate input and nothing else."""
+"""The Secretariat's mission forms: the list's filters, a new mission, a position, a move to
+another state. They validate input; the missions services decide."""
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -8,11 +9,21 @@ from ace_portal.accounts.roles import Role
 from ace_portal.widgets import DateInput
 from experts.models import Region, ThematicArea
 from missions.enums import MissionState, MissionType
-from missions.models import FundingSource
+from missions.models import FundingSource, Mission, Position
+from missions.services.positions import MAX_SEATS
 
 
 def _any(choices):
     return [("", _("Any")), *choices]
+
+
+def officers():
+    return (
+        get_user_model()
+        .objects.filter(groups__name__in=[Role.SECRETARIAT, Role.ADMIN], is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "email")
+    )
 
 
 class MissionFilterForm(forms.Form):
@@ -29,10 +40,7 @@ class MissionFilterForm(forms.Form):
     officer = forms.ModelChoiceField(
         label=_("Officer in charge"),
         required=False,
-        queryset=get_user_model()
-        .objects.filter(groups__name__in=[Role.SECRETARIAT, Role.ADMIN])
-        .distinct()
-        .order_by("first_name", "last_name", "email"),
+        queryset=officers(),
     )
     funding_source = forms.ModelChoiceField(
         label=_("Funding"), required=False, queryset=FundingSource.objects.all()
@@ -64,3 +72,82 @@ class MissionFilterForm(forms.Form):
             "start_date__lte": data["end_before"],
         }
         return missions.filter(**{key: value for key, value in lookups.items() if value})
+
+
+class OfficerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.email
+
+
+class MissionForm(forms.ModelForm):
+    """A new mission; the model's constraints and the service check the rest (dates in order,
+    a beneficiary)."""
+
+    officer = OfficerChoiceField(label=_("Officer in charge"), queryset=officers())
+
+    class Meta:
+        model = Mission
+        fields = [
+            "title",
+            "mission_type",
+            "thematic_area",
+            "beneficiaries",
+            "region",
+            "delivery",
+            "location",
+            "start_date",
+            "end_date",
+            "working_languages",
+            "funding_source",
+            "officer",
+            "terms_of_reference",
+        ]
+        widgets = {
+            "start_date": DateInput,
+            "end_date": DateInput,
+            "beneficiaries": forms.SelectMultiple(attrs={"size": 8}),
+            "working_languages": forms.CheckboxSelectMultiple,
+            "terms_of_reference": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funding_source"].queryset = FundingSource.objects.filter(is_active=True)
+        self.fields["thematic_area"].queryset = ThematicArea.objects.filter(is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("A mission cannot end before it starts."))
+        return data
+
+
+class PositionForm(forms.ModelForm):
+    class Meta:
+        model = Position
+        fields = ["role", "profile_type", "area", "language", "minimum_level", "seats", "cascade"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seats"].widget.attrs.update(min=1, max=MAX_SEATS)
+        self.fields["area"].queryset = ThematicArea.objects.filter(is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("language") is None) != (data.get("minimum_level") is None):
+            self.add_error(
+                "minimum_level",
+                _("Give both the required language and its minimum level, or neither."),
+            )
+        seats = data.get("seats")
+        if seats is not None and not 1 <= seats <= MAX_SEATS:
+            self.add_error("seats", _("From 1 to %(max)d seats.") % {"max": MAX_SEATS})
+        return data
+
+
+class MoveForm(forms.Form):
+    """A move of the mission to its next state; a cancellation needs its reason."""
+
+    action = forms.CharField(max_length=24)
+    note = forms.CharField(label=_("Note or reason"), required=False, max_length=2000)

@@ -9,11 +9,13 @@ missions to delivered the day after their last, as an officer may do by hand.
 from datetime import date
 
 from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from missions.enums import CANCELLABLE_STATES, MissionState
-from missions.models import Mission, MissionEvent, MissionSequence
+from missions.enums import CANCELLABLE_STATES, AssignmentState, MissionState
+from missions.models import Mission, MissionEvent, MissionSequence, Position
 from missions.services import staffing
 from missions.services.errors import IllegalTransition, MissionError
 
@@ -131,6 +133,26 @@ def open_staffing(pk: int, *, by, note: str = "") -> Mission:
 @transaction.atomic
 def confirm(pk: int, *, by, note: str = "") -> Mission:
     """Every seat is filled and released: the mission will take place."""
+    state = Mission.objects.select_for_update().values_list("state", flat=True).get(pk=pk)
+    if state != S.STAFFING:
+        return _move(pk, S.CONFIRMED, action="confirm", by=by, note=note)  # refused: illegal
+    unconfirmed = sum(
+        max(position.seats - position.confirmed, 0)
+        for position in Position.objects.filter(mission_id=pk).annotate(
+            confirmed=Count("assignments", filter=Q(assignments__state=AssignmentState.CONFIRMED))
+        )
+    )
+    if unconfirmed:
+        raise MissionError(
+            ngettext(
+                "%(count)d seat is not confirmed yet: each needs an expert who accepted and "
+                "was released.",
+                "%(count)d seats are not confirmed yet: each needs an expert who accepted and "
+                "was released.",
+                unconfirmed,
+            )
+            % {"count": unconfirmed}
+        )
     return _move(pk, S.CONFIRMED, action="confirm", by=by, note=note)
 
 

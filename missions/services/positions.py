@@ -30,6 +30,7 @@ def add_position(
     seats: int = 1,
     language=None,
     minimum_level: int | None = None,
+    cascade: bool = False,
     by,
 ) -> Position:
     """Add a position while the mission is in draft, planned or staffing.
@@ -49,6 +50,7 @@ def add_position(
         seats=seats,
         language=language,
         minimum_level=minimum_level,
+        cascade=cascade,
     )
 
 

@@ -4,10 +4,19 @@ from missions.views import missions, staffing
 
 urlpatterns = [
     path("secretariat/missions/", missions.mission_list, name="list"),
+    path("secretariat/missions/new/", missions.mission_create, name="create"),
     re_path(
         r"^secretariat/missions/(?P<reference>\d{4}-\d{3,})/$",
         missions.mission_detail,
         name="detail",
+    ),
+    re_path(
+        r"^secretariat/missions/(?P<reference>\d{4}-\d{3,})/move/$", missions.move, name="move"
+    ),
+    re_path(
+        r"^secretariat/missions/(?P<reference>\d{4}-\d{3,})/positions/add/$",
+        missions.add_position,
+        name="add_position",
     ),
     re_path(
         r"^secretariat/missions/(?P<reference>\d{4}-\d{3,})/positions/(?P<pk>\d+)/candidates/$",

@@ -1,15 +1,22 @@
-"""The Secretariat's missions: the list with its filters, and one mission's page with its
-positions, invitations, seats, releases and history."""
+"""The Secretariat's missions: the list with its filters, a new mission, one mission's page with
+its positions, invitations, seats, releases and history, and the moves from state to state."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from experts.permissions import secretariat_required
-from missions.enums import SEAT_HOLDING_STATES
-from missions.forms.missions import MissionFilterForm
+from missions.enums import POSITION_STATES, SEAT_HOLDING_STATES
+from missions.forms.missions import MissionFilterForm, MissionForm, MoveForm, PositionForm
 from missions.models import Assignment, Invitation, Mission, MissionEvent, Position
+from missions.services import missions as services
+from missions.services import positions
+from missions.services.errors import MissionError
 
 PAGE_SIZE = 50
 
@@ -79,7 +86,96 @@ def mission_for_page(reference: str) -> Mission:
     )
 
 
+# The moves an officer makes by hand, with the words of their buttons. Starting and delivering
+# also follow the dates (a daily task); a cancellation needs its reason.
+MOVES = {
+    "plan": (services.plan, gettext_lazy("Mark as planned")),
+    "open_staffing": (services.open_staffing, gettext_lazy("Open staffing")),
+    "confirm": (services.confirm, gettext_lazy("Confirm the mission")),
+    "start": (services.start, gettext_lazy("Mark as started")),
+    "deliver": (services.deliver, gettext_lazy("Mark as delivered")),
+    "report": (services.report, gettext_lazy("Mark as reported")),
+    "close": (services.close, gettext_lazy("Close the mission")),
+    "cancel": (None, gettext_lazy("Cancel the mission")),
+}
+
+
+def next_moves(mission: Mission) -> list[tuple[str, str]]:
+    return [
+        (action, MOVES[action][1])
+        for (from_state, _to), action in services.TRANSITIONS.items()
+        if from_state == mission.state and action in MOVES
+    ]
+
+
 @secretariat_required
-def mission_detail(request, reference):
+def mission_detail(request, reference, position_form=None):
     mission = mission_for_page(reference)
-    return render(request, "missions/missions/detail.html", {"mission": mission})
+    context = {
+        "mission": mission,
+        "moves": [m for m in next_moves(mission) if m[0] != "cancel"],
+        "can_cancel": any(action == "cancel" for action, _label in next_moves(mission)),
+        "position_form": (position_form or PositionForm())
+        if mission.state in POSITION_STATES
+        else None,
+    }
+    return render(request, "missions/missions/detail.html", context)
+
+
+@secretariat_required
+def mission_create(request):
+    form = MissionForm(request.POST or None, initial={"officer": request.user})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            mission = services.create_mission(by=request.user, **data)
+        except MissionError as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(
+                request, _("Mission %(reference)s created.") % {"reference": mission.reference}
+            )
+            return redirect("missions:detail", reference=mission.reference)
+    return render(request, "missions/missions/form.html", {"form": form})
+
+
+@require_POST
+@secretariat_required
+def add_position(request, reference):
+    mission = get_object_or_404(Mission, reference=reference)
+    form = PositionForm(request.POST)
+    if form.is_valid():
+        try:
+            positions.add_position(mission.pk, by=request.user, **form.cleaned_data)
+        except MissionError as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("Position added."))
+            return redirect("missions:detail", reference=reference)
+    return mission_detail(request, reference, position_form=form)
+
+
+@require_POST
+@secretariat_required
+def move(request, reference):
+    mission = get_object_or_404(Mission, reference=reference)
+    form = MoveForm(request.POST)
+    allowed = dict(next_moves(mission))
+    if not form.is_valid() or form.cleaned_data["action"] not in allowed:
+        messages.error(request, _("This mission cannot make that move now."))
+        return redirect("missions:detail", reference=reference)
+    action, note = form.cleaned_data["action"], form.cleaned_data["note"]
+    try:
+        if action == "cancel":
+            services.cancel(mission.pk, by=request.user, reason=note)
+        else:
+            MOVES[action][0](mission.pk, by=request.user, note=note)
+    except MissionError as refused:
+        messages.error(request, refused.message)
+    else:
+        mission.refresh_from_db()
+        messages.success(
+            request,
+            _("The mission is now %(state)s.") % {"state": mission.get_state_display().lower()},
+        )
+    return redirect("missions:detail", reference=reference)

@@ -1,10 +1,9 @@
-"""Journey: an officer sees a position's ranked candidates with their points and invites the
-top one; the expert accepts in "My missions" on her phone; her administration releases her
-through its emailed link, without an account; the officer sees the seat confirmed. At 360 px, no
-sideways scrolling; no console error anywhere.
+"""Journey: an officer creates a mission with a position, opens staffing, sees its ranked
+candidates with their points and invites the top one; the expert accepts in "My missions" on her
+phone; her administration releases her through its emailed link, without an account; the
+officer sees the seat confirmed. At 360 px, no sideways scrolling; no console error anywhere.
 
-Creating the mission in a form, the report and the evaluation come with later slices of the
-missions issue: here the mission is set up by services.
+The report and the evaluation come with a later slice of the missions issue.
 """
 
 import re
@@ -14,42 +13,14 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from experts.models import MemberAdministration, ProfileType, ThematicArea
-from missions.enums import Delivery, MissionType, PositionRole
-from missions.services import missions, positions
+from experts.models import MemberAdministration, ProfileType
+from missions.models import Mission
 from tests.factories import DEFAULT_PASSWORD
 from tests.missions.staffing import accredited
 
-from .conftest import BROWSER_DB, fresh_totp_code, sign_in
+from .conftest import BROWSER_DB, fresh_totp_code, label, sign_in
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
-
-
-def _staffing(officer):
-    ghana = MemberAdministration.objects.get(iso_code="GH")
-    mission = missions.create_mission(
-        title="Risk management diagnostic",
-        mission_type=MissionType.DIAGNOSTIC,
-        thematic_area=ThematicArea.objects.get(code="risk-management"),
-        beneficiaries=[ghana],
-        region=ghana.region,
-        delivery=Delivery.VIRTUAL,
-        start_date=date.today() + timedelta(days=40),
-        end_date=date.today() + timedelta(days=44),
-        working_languages=[],
-        officer=officer,
-        by=officer,
-    )
-    position = positions.add_position(
-        mission.pk,
-        role=PositionRole.LEAD,
-        profile_type=ProfileType.objects.get(code="TOA"),
-        area=mission.thematic_area,
-        by=officer,
-    )
-    missions.plan(mission.pk, by=officer)
-    missions.open_staffing(mission.pk, by=officer)
-    return mission, position
 
 
 def _no_sideways_scrolling(page: Page):
@@ -76,17 +47,42 @@ def test_an_officer_invites_the_top_candidate_who_accepts_on_a_phone_and_is_rele
     kenya = MemberAdministration.objects.get(iso_code="KE")
     kenya.release_contacts = "hr@kra.example"
     kenya.save()
-    mission, position = _staffing(officer)
-    amani = accredited("Amani", "KE", position.profile_type)
-    accredited("Kofi", "GH", position.profile_type)  # of the beneficiary: excluded
+    toa = ProfileType.objects.get(code="TOA")
+    amani = accredited("Amani", "KE", toa)
+    accredited("Kofi", "GH", toa)  # of the beneficiary: excluded
     errors = []
     _watch(page, errors)
 
-    # The officer sees the ranked candidates with their points, and invites the top one.
+    # The officer creates the mission and its position, plans it and opens staffing.
     sign_in(page, live_server.url, officer.email, DEFAULT_PASSWORD)
     page.locator("input[name=code]").fill(fresh_totp_code(current_totp_code))
     page.get_by_role("button", name="Sign In").click()
-    page.goto(f"{live_server.url}/secretariat/missions/{mission.reference}/")
+    page.goto(f"{live_server.url}/secretariat/missions/")
+    page.get_by_role("link", name="New mission").click()
+    page.get_by_label(label("Title")).fill("Risk management diagnostic")
+    page.get_by_label(label("Mission type")).select_option(label="Diagnostic")
+    page.get_by_label(label("Thematic area")).select_option(label="Risk management")
+    page.get_by_label(label("Beneficiary administrations")).select_option(label="Ghana")
+    page.get_by_label(label("Region")).select_option(label="West and Central Africa")
+    page.get_by_label(label("Delivery")).select_option(label="Virtual")
+    start = date.today() + timedelta(days=40)
+    page.get_by_label(label("Start")).fill(start.isoformat())
+    page.get_by_label(label("End")).fill((start + timedelta(days=4)).isoformat())
+    page.get_by_label(label("English")).check()
+    page.get_by_role("button", name="Create the mission").click()
+    expect(page.get_by_text("created.")).to_be_visible()
+    mission = Mission.objects.get()
+    page.get_by_label(label("Role")).select_option(label="Lead expert")
+    page.get_by_label(label("Profile")).select_option(value=str(toa.pk))
+    page.get_by_label(label("Thematic area")).select_option(label="Risk management")
+    page.get_by_label("Invite the next candidate automatically").check()
+    page.get_by_role("button", name="Add the position").click()
+    expect(page.get_by_text("Position added.")).to_be_visible()
+    page.get_by_role("button", name="Mark as planned").click()
+    page.get_by_role("button", name="Open staffing").click()
+    expect(page.get_by_text("The mission is now staffing.")).to_be_visible()
+
+    # It sees the ranked candidates with their points, and invites the top one.
     page.get_by_role("link", name="Candidates and invitations").click()
     ranked = page.get_by_role("table").first
     expect(ranked.get_by_role("row").nth(1)).to_contain_text("Amani, Ana")

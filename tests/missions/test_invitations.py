@@ -52,7 +52,7 @@ def test_inviting_is_refused_outside_staffing_or_with_a_past_deadline(
 ):
     with pytest.raises(MissionError, match="in the future"):
         invite(staffing, pool["Amani"], officer, hours=-1)
-    missions.confirm(staffing.mission.pk, by=officer)
+    missions.cancel(staffing.mission.pk, by=officer, reason="Postponed.")
     with pytest.raises(MissionError, match="being staffed"):
         invite(staffing, pool["Amani"], officer)
     assert not Invitation.objects.exists()

@@ -9,11 +9,12 @@ import time_machine
 from django.db import connection, transaction
 
 from experts.models import ThematicArea
-from missions.enums import MissionState, PositionRole
-from missions.models import Mission, MissionEvent
+from missions.enums import AssignmentState, MissionState, PositionRole
+from missions.models import Assignment, Mission, MissionEvent
 from missions.services import missions, positions
 from missions.services.errors import IllegalTransition, MissionError
 from missions.tasks import follow_dates
+from tests.factories import ExpertFactory
 
 S = MissionState
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ MOVES = {
 
 
 def with_position(mission, toa):
-    positions.add_position(
+    return positions.add_position(
         mission.pk,
         role=PositionRole.LEAD,
         profile_type=toa,
@@ -55,14 +56,23 @@ def with_position(mission, toa):
     )
 
 
+def seat_confirmed(position):
+    """The seat filled and released (the staffing tests walk the real path there)."""
+    Assignment.objects.create(
+        position=position, expert=ExpertFactory(), state=AssignmentState.CONFIRMED
+    )
+
+
 def in_state(make_mission, toa, state):
     """A mission brought to ``state`` by the legal path."""
     mission = make_mission()
-    with_position(mission, toa)
+    position = with_position(mission, toa)
     path = [S.PLANNED, S.STAFFING, S.CONFIRMED, S.IN_PROGRESS, S.DELIVERED, S.REPORTED, S.CLOSED]
     if state == S.CANCELLED:
         return missions.cancel(mission.pk, by=mission.officer, reason="Postponed sine die.")
     for step in path[: path.index(state) + 1] if state != S.DRAFT else []:
+        if step == S.CONFIRMED:
+            seat_confirmed(position)
         MOVES[step](mission.pk, mission.officer)
     mission.refresh_from_db()
     assert mission.state == state
@@ -81,6 +91,8 @@ def test_every_move_is_allowed_or_refused_as_the_table_says(
     mission = in_state(make_mission, toa, from_state)
     events = mission.events.count()
     if (from_state, to_state) in EXPECTED:
+        if to_state == S.CONFIRMED:
+            seat_confirmed(mission.positions.get())
         moved = MOVES[to_state](mission.pk, officer)
         assert moved.state == to_state
         event = mission.events.last()

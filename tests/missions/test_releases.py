@@ -323,3 +323,11 @@ def test_release_contacts_are_checked_addresses(kenya):
     kenya.release_contacts = "hr@kra.example;  director@kra.example\n"
     kenya.full_clean()
     assert kenya.release_addresses == ["hr@kra.example", "director@kra.example"]
+
+
+def test_a_mission_is_confirmed_only_once_every_seat_is_released(accepted, officer):
+    mission = accepted.assignment.position.mission
+    with pytest.raises(MissionError, match="1 seat is not confirmed yet"):
+        missions.confirm(mission.pk, by=officer)
+    releases.release(accepted.pk, via="link")
+    assert missions.confirm(mission.pk, by=officer).state == "confirmed"
