@@ -159,6 +159,7 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "missions:detail": row("login", "2fa", "404", "404", "200", "200"),
     "missions:candidates": row("login", "2fa", "404", "404", "200", "200"),
     "missions:create": row("login", "2fa", "404", "404", "200", "200"),
+    "missions:needs_action": row("login", "2fa", "404", "404", "200", "200"),
     "missions:move": row("405", "2fa", "405", "405", "405", "405"),
     "missions:add_position": row("405", "2fa", "405", "405", "405", "405"),
     "missions:invite": row("405", "2fa", "405", "405", "405", "405"),

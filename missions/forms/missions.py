@@ -6,7 +6,12 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from ace_portal.accounts.roles import Role
-from ace_portal.widgets import DateInput
+from ace_portal.widgets import (
+    DateInput,
+    LeanDateInput,
+    LeanSelect,
+    LeanSelectMultiple,
+)
 from experts.models import Region, ThematicArea
 from missions.enums import MissionState, MissionType
 from missions.models import FundingSource, Mission, Position
@@ -27,26 +32,36 @@ def officers():
 
 
 class MissionFilterForm(forms.Form):
-    state = forms.ChoiceField(label=_("State"), required=False, choices=_any(MissionState.choices))
+    # Lean widgets: Django's widget templates cost ~20 us an <option> (see ace_portal/widgets.py).
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=_any(MissionState.choices), widget=LeanSelect
+    )
     area = forms.ModelChoiceField(
-        label=_("Thematic area"), required=False, queryset=ThematicArea.objects.all()
+        label=_("Thematic area"),
+        required=False,
+        queryset=ThematicArea.objects.all(),
+        widget=LeanSelect,
     )
     region = forms.ModelChoiceField(
-        label=_("Region"), required=False, queryset=Region.objects.all()
+        label=_("Region"), required=False, queryset=Region.objects.all(), widget=LeanSelect
     )
     mission_type = forms.ChoiceField(
-        label=_("Mission type"), required=False, choices=_any(MissionType.choices)
+        label=_("Mission type"),
+        required=False,
+        choices=_any(MissionType.choices),
+        widget=LeanSelect,
     )
     officer = forms.ModelChoiceField(
-        label=_("Officer in charge"),
-        required=False,
-        queryset=officers(),
+        label=_("Officer in charge"), required=False, queryset=officers(), widget=LeanSelect
     )
     funding_source = forms.ModelChoiceField(
-        label=_("Funding"), required=False, queryset=FundingSource.objects.all()
+        label=_("Funding"),
+        required=False,
+        queryset=FundingSource.objects.all(),
+        widget=LeanSelect,
     )
-    start_after = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    end_before = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+    start_after = forms.DateField(label=_("From"), required=False, widget=LeanDateInput)
+    end_before = forms.DateField(label=_("Until"), required=False, widget=LeanDateInput)
 
     def clean(self):
         data = super().clean()
@@ -83,7 +98,9 @@ class MissionForm(forms.ModelForm):
     """A new mission; the model's constraints and the service check the rest (dates in order,
     a beneficiary)."""
 
-    officer = OfficerChoiceField(label=_("Officer in charge"), queryset=officers())
+    officer = OfficerChoiceField(
+        label=_("Officer in charge"), queryset=officers(), widget=LeanSelect
+    )
 
     class Meta:
         model = Mission
@@ -103,9 +120,14 @@ class MissionForm(forms.ModelForm):
             "terms_of_reference",
         ]
         widgets = {
+            "mission_type": LeanSelect,
+            "thematic_area": LeanSelect,
+            "region": LeanSelect,
+            "delivery": LeanSelect,
+            "funding_source": LeanSelect,
             "start_date": DateInput,
             "end_date": DateInput,
-            "beneficiaries": forms.SelectMultiple(attrs={"size": 8}),
+            "beneficiaries": LeanSelectMultiple(attrs={"size": 8}),
             "working_languages": forms.CheckboxSelectMultiple,
             "terms_of_reference": forms.Textarea(attrs={"rows": 6}),
         }
@@ -127,6 +149,11 @@ class PositionForm(forms.ModelForm):
     class Meta:
         model = Position
         fields = ["role", "profile_type", "area", "language", "minimum_level", "seats", "cascade"]
+        # On every mission's page: the ~185 languages would cost more than the rest of it.
+        widgets = {
+            name: LeanSelect
+            for name in ["role", "profile_type", "area", "language", "minimum_level"]
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

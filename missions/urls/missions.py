@@ -5,6 +5,7 @@ from missions.views import missions, staffing
 urlpatterns = [
     path("secretariat/missions/", missions.mission_list, name="list"),
     path("secretariat/missions/new/", missions.mission_create, name="create"),
+    path("secretariat/missions/staffing/", staffing.needs_action, name="needs_action"),
     re_path(
         r"^secretariat/missions/(?P<reference>\d{4}-\d{3,})/$",
         missions.mission_detail,

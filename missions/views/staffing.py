@@ -1,20 +1,24 @@
-"""Staffing a position: the ranked candidates with their reasons, the excluded experts with the
-rule that excludes each, an expert found in the directory assessed with warnings, and the
-invitations the officer sends from there."""
+"""Staffing: a position's ranked candidates with their reasons, the excluded experts with the
+rule that excludes each, an expert found in the directory assessed with warnings, the
+invitations the officer sends from there, and what needs action across missions."""
+
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from experts.models import Expert, MemberAdministration
 from experts.permissions import secretariat_required
-from missions.enums import MissionState
+from missions.enums import SEAT_HOLDING_STATES, InvitationState, MissionState, ReleaseState
 from missions.forms.staffing import FindExpertForm, InviteForm
-from missions.models import Position
-from missions.services import invitations, matching, staffing
+from missions.models import Invitation, Mission, Position, Release
+from missions.services import invitations, matching, releases, staffing
 from missions.services.errors import MissionError
 
 EXCLUDED_PAGE_SIZE = 50
@@ -118,3 +122,46 @@ def invite(request, reference, pk):
         % {"count": len(sent)},
     )
     return redirect("missions:detail", reference=reference)
+
+
+NEAR_DEADLINE_HOURS = 48
+NEEDS_ACTION_ROWS = 100
+
+
+@secretariat_required
+def needs_action(request):
+    """What needs the Secretariat's action across missions being staffed: positions short of
+    experts, invitations near their deadline, releases waiting (oldest first)."""
+    mine = request.GET.get("mine") == "1"
+    missions = Mission.objects.filter(officer=request.user) if mine else Mission.objects.all()
+    held = Count("assignments", filter=Q(assignments__state__in=SEAT_HOLDING_STATES))
+    pending = Count("invitations", filter=Q(invitations__state=InvitationState.PENDING))
+    short = (
+        Position.objects.filter(mission__in=missions, mission__state=MissionState.STAFFING)
+        .annotate(held=held, pending=pending)
+        .filter(held__lt=F("seats"))
+        .select_related("mission", "profile_type", "area")
+        .order_by("mission__start_date", "pk")[:NEEDS_ACTION_ROWS]
+    )
+    soon = timezone.now() + timedelta(hours=NEAR_DEADLINE_HOURS)
+    near = (
+        Invitation.objects.filter(
+            position__mission__in=missions,
+            position__mission__state=MissionState.STAFFING,
+            state=InvitationState.PENDING,
+            deadline__lte=soon,
+        )
+        .select_related("expert", "position__mission")
+        .order_by("deadline", "pk")[:NEEDS_ACTION_ROWS]
+    )
+    waiting = (
+        Release.objects.filter(
+            assignment__position__mission__in=missions,
+            assignment__position__mission__state__in=releases.OPEN_FOR_RELEASE,
+            state=ReleaseState.REQUESTED,
+        )
+        .select_related("administration", "assignment__expert", "assignment__position__mission")
+        .order_by("requested_at", "pk")[:NEEDS_ACTION_ROWS]
+    )
+    context = {"mine": mine, "short": short, "near": near, "waiting": waiting}
+    return render(request, "missions/staffing/needs_action.html", context)

@@ -167,3 +167,43 @@ def test_the_candidates_page_takes_as_many_queries_for_a_larger_pool(
     for n in range(15):
         accredited(f"More{n}", ("KE", "GH", "SN")[n % 3], staffing.profile_type)
     assert queries() == few
+
+
+def test_what_needs_action_lists_short_positions_near_deadlines_and_waiting_releases(
+    officer_client, staffing, pool, officer, make_mission, toa, admin_user
+):
+    from missions.services import invitations, positions
+    from tests.missions.staffing import invite
+
+    url = reverse("missions:needs_action")
+    before = officer_client.get(url)
+    [short] = before.context["short"]
+    assert short.pk == staffing.pk and (short.held, short.pending) == (0, 0)
+    second = positions.add_position(
+        staffing.mission.pk, role="co_facilitator", profile_type=toa,
+        area=staffing.area, by=officer,
+    )  # fmt: skip
+    near = invite(staffing, pool["Bello"], officer, hours=30)
+    accepted = invite(second, pool["Amani"], officer, hours=100)
+    invitations.accept(accepted.pk, by=pool["Amani"].user)
+
+    def figures():
+        with CaptureQueriesContext(connection) as captured:
+            response = officer_client.get(url)
+        return response, len(captured)
+
+    response, queries = figures()
+    assert [(p.pk, p.held, p.pending) for p in response.context["short"]] == [(staffing.pk, 0, 1)]
+    assert [i.pk for i in response.context["near"]] == [near.pk]
+    assert [r.assignment.expert_id for r in response.context["waiting"]] == [pool["Amani"].pk]
+    assert "Bello" in response.text and "Amani" in response.text
+    # Another officer's view of "mine" is empty; more missions cost no more queries.
+    other = make_mission(title="Another")
+    positions.add_position(
+        other.pk, role="lead", profile_type=toa, area=other.thematic_area, by=officer
+    )
+    assert figures()[1] == queries
+    officer_client.logout()
+    sign_in(officer_client, admin_user)  # a colleague: none of these missions is theirs
+    mine = officer_client.get(url + "?mine=1")
+    assert list(mine.context["short"]) == [] and list(mine.context["waiting"]) == []

@@ -1,12 +1,17 @@
-"""Seed a fictitious pool of experts and four demo accounts, then print how to sign in.
+"""Seed a fictitious pool of experts, missions staffed from it and four demo accounts, then
+print how to sign in.
 
-    manage.py seed_demo [--experts N] [--seed S] [--reset]
+    manage.py seed_demo [--experts N] [--missions N] [--seed S] [--reset]
 
 The pool (users at ``@customs.example``) is created once, with its accreditations, their
-histories, past and upcoming workshops and a few pending requests: running the command again keeps
-it and only refreshes the demo accounts; ``--reset`` deletes the pool and the demo accounts first,
-and empties the whole accreditation history table (all events, not only the demo's: on PostgreSQL
-the append-only trigger lets nothing but TRUNCATE remove them).
+histories, past and upcoming workshops and a few pending requests; so are the missions (every
+state, with positions, invitations, releases and evaluations), and the demo expert gets an
+invitation to answer. Running the command again keeps them and only refreshes the demo accounts;
+``--reset`` deletes the pool, every mission and the demo accounts first, and empties the whole
+accreditation and mission history tables (all events, not only the demo's: on PostgreSQL the
+append-only triggers let nothing but TRUNCATE remove them).
+
+It lives in the missions app, the top of the app layers, because it builds on every app.
 The demo accounts share the password ``demo-password-2026`` and the staff accounts use fixed,
 published TOTP secrets. They are for local demos only.
 """
@@ -36,6 +41,9 @@ from experts.enums import AccreditationState
 from experts.models import (
     Expert,
 )
+from missions.demo import missions as demo_missions
+from missions.enums import MissionState
+from missions.models import Mission
 
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_EMAIL_DOMAIN = "demo.ace-portal.example"
@@ -83,23 +91,25 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--experts", type=int, default=300, help="pool size (default 300)")
+        parser.add_argument("--missions", type=int, default=60, help="demo missions (default 60)")
         parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
         parser.add_argument(
             "--reset",
             action="store_true",
             help=(
-                "delete the pool and demo accounts first. This also empties the WHOLE "
-                "accreditation history (every event, not only the demo's): on PostgreSQL the "
-                "history is append-only and only TRUNCATE can empty it. Demo databases only."
+                "delete the pool, EVERY mission and the demo accounts first. This also empties "
+                "the WHOLE accreditation and mission histories (every event, not only the "
+                "demo's): on PostgreSQL they are append-only and only TRUNCATE can empty them. "
+                "Demo databases only."
             ),
         )
 
-    def handle(self, *, experts, seed, reset, verbosity, **options):
+    def handle(self, *, experts, missions, seed, reset, verbosity, **options):
         if getattr(settings, "PRODUCTION", False):
             # The demo accounts' password and TOTP secrets are published: never in production.
             raise CommandError("seed_demo refuses to run with DJANGO_ENV=production.")
-        if experts < 0:
-            raise CommandError("--experts must be zero or more.")
+        if experts < 0 or missions < 0:
+            raise CommandError("--experts and --missions must be zero or more.")
         if not Group.objects.filter(name=Role.EXPERT).exists():
             raise CommandError("Roles are missing: run `manage.py migrate` first.")
         if reset:
@@ -120,7 +130,41 @@ class Command(BaseCommand):
         elif experts:
             self.create_pool(experts, seed=seed, verbosity=verbosity, officers=officers)
         self.ensure_demo_accreditations(officers)
+        if Mission.objects.exists():
+            self.stdout.write("Missions exist already; kept (pass --reset to rebuild them).")
+        elif missions and demo.pool_users().exists():
+            self.create_missions(missions, seed=seed, officers=officers)
+        demo_expert = Expert.objects.filter(user__email=DEMO_ACCOUNTS[0].email).first()
+        if demo_expert is not None:
+            demo_missions.invite_demo_expert(
+                demo_expert, officer=officers[0], today=timezone.localdate()
+            )
         self.print_logins(logins)
+
+    def create_missions(self, count, *, seed, officers):
+        started = time.monotonic()
+        try:
+            created = demo_missions.create_missions(
+                count,
+                seed=seed,
+                officers=officers,
+                experts=Expert.objects.filter(user__in=demo.pool_users()),
+                today=timezone.localdate(),
+            )
+        except LookupError as error:
+            self.stdout.write(f"No missions: {error}")
+            return
+        states = ", ".join(
+            f"{created.get(f'state:{state}', 0)} {state.label.lower()}" for state in MissionState
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {count} missions in {time.monotonic() - started:.1f} s: {states}; "
+                f"{created.get('assignments', 0)} assignments, "
+                f"{created.get('invitations', 0)} invitations, "
+                f"{created.get('evaluations', 0)} evaluations."
+            )
+        )
 
     def reset(self):
         demo_users = get_user_model().objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
@@ -130,7 +174,9 @@ class Command(BaseCommand):
                 files = stored_files(demo_experts) + stored_files(
                     Expert.objects.filter(user__in=demo.pool_users())
                 )
-                # First, as events and workshops refer to the demo staff accounts. This
+                # First, as missions refer to experts and to the demo staff accounts.
+                missions = demo_missions.delete_missions()
+                # Then, as events and workshops refer to the demo staff accounts. This
                 # empties the whole accreditation history (see --help).
                 demo_accreditation.delete_accreditations(demo_experts)
                 demo_experts.delete()
@@ -142,8 +188,8 @@ class Command(BaseCommand):
                 f"Cannot reset: other rows still refer to demo experts ({error.args[0]})"
             ) from error
         self.stdout.write(
-            f"Deleted {deleted} pool experts, the demo accounts, their accreditations and the "
-            "accreditation history."
+            f"Deleted {deleted} pool experts, {missions} missions, the demo accounts, their "
+            "accreditations and the accreditation and mission histories."
         )
 
     def create_pool(self, count, *, seed, verbosity, officers):
