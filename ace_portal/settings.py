@@ -324,6 +324,10 @@ INVITATION_CASCADE_HOURS = env_int("ACE_INVITATION_CASCADE_HOURS", 72)
 # and its signed link works for this many days.
 RELEASE_REMINDER_DAYS = (3, 7)
 RELEASE_LINK_DAYS = env_int("ACE_RELEASE_LINK_DAYS", 60)
+# The lead expert's mission report is due this many days after the mission's end; reminders go
+# this many days before and after the due date.
+MISSION_REPORT_DUE_DAYS = env_int("ACE_MISSION_REPORT_DUE_DAYS", 14)
+MISSION_REPORT_REMINDER_DAYS = (3, -1, -7)
 
 # Security. The CSP holds everywhere: no inline script or style anywhere in the templates.
 SECURE_CSP = {

@@ -84,6 +84,12 @@ class ReleaseState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("No longer needed")
 
 
+class ReportState(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted, waiting for the officer")
+    SENT_BACK = "sent_back", _("Sent back for changes")
+    ACCEPTED = "accepted", _("Accepted")
+
+
 class RecordedVia(models.TextChoices):
     LINK = "link", _("By the administration, through its link")
     OFFICER = "officer", _("By the officer, from a letter or a call")

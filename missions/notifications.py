@@ -10,6 +10,8 @@ STAFFING_UPDATE = "missions.staffing_update"
 RELEASE_REQUEST = "missions.release_request"
 ASSIGNMENT_DECIDED = "missions.assignment_decided"
 MISSION_CANCELLED = "missions.mission_cancelled"
+REPORT = "missions.report"
+REPORT_SUBMITTED = "missions.report_submitted"
 
 register(
     # An invitation has a deadline: it is always emailed at once.
@@ -51,5 +53,16 @@ register(
         _("A mission I was to take part in is cancelled"),
         template="mission-cancelled",
         essential=True,
+    ),
+    # To the lead expert: the report is due soon or overdue, accepted or sent back.
+    Kind(
+        REPORT,
+        _("My mission reports: due dates and the officer's answers"),
+        template="mission-report",
+    ),
+    Kind(
+        REPORT_SUBMITTED,
+        _("Mission reports submitted for my missions (Secretariat)"),
+        template="mission-report-submitted",
     ),
 )

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from missions.services import invitations, missions, releases
+from missions.services import invitations, missions, releases, reports
 
 
 @shared_task(name="missions.follow_dates", acks_late=True)
@@ -27,3 +27,9 @@ def cascade(position_pk: int) -> bool:
 def follow_releases() -> int:
     """Daily: remind the administrations that have not answered a release request."""
     return releases.remind_due()
+
+
+@shared_task(name="missions.follow_reports", acks_late=True)
+def follow_reports() -> int:
+    """Daily: remind lead experts of the mission reports due soon or overdue."""
+    return reports.remind_due()

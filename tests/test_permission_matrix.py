@@ -57,9 +57,9 @@ from experts.services.exports.jobs import request_export
 from experts.services.merge import merge_experts
 from experts.views.sections import SECTIONS
 from missions.enums import MissionType, PositionRole
-from missions.models import Assignment, Evaluation, Release
+from missions.models import Assignment, Evaluation, MissionReport, Release
 from missions.models import Invitation as MissionInvitation
-from missions.services import releases
+from missions.services import calendars, releases
 from missions.services.invitations import token_for
 from missions.services.missions import create_mission
 from missions.services.positions import add_position
@@ -160,6 +160,14 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "missions:candidates": row("login", "2fa", "404", "404", "200", "200"),
     "missions:create": row("login", "2fa", "404", "404", "200", "200"),
     "missions:needs_action": row("login", "2fa", "404", "404", "200", "200"),
+    # The report is the Secretariat's and its lead's: Alice holds the lead seat.
+    "missions:report_file": row("login", "2fa", "200", "404", "200", "200"),
+    "missions:evaluate": row("login", "2fa", "404", "404", "200", "200"),
+    # Alice's calendar address: a secret link, like the invitation's.
+    "missions:calendar": row("200", "2fa", "200", "200", "200", "200"),
+    "missions:manage_calendar": row("405", "2fa", "405", "405", "405", "405"),
+    "missions:submit_report": row("405", "2fa", "405", "405", "405", "405"),
+    "missions:decide_report": row("405", "2fa", "405", "405", "405", "405"),
     "missions:move": row("405", "2fa", "405", "405", "405", "405"),
     "missions:add_position": row("405", "2fa", "405", "405", "405", "405"),
     "missions:invite": row("405", "2fa", "405", "405", "405", "405"),
@@ -196,6 +204,10 @@ POST_ONLY: dict[str, tuple[str, ...]] = {
     "missions:invite": row("login", "2fa", "404", "404", "-", "-"),
     "missions:move": row("login", "2fa", "404", "404", "-", "-"),
     "missions:add_position": row("login", "2fa", "404", "404", "-", "-"),
+    # Only the mission's lead (Alice) submits its report.
+    "missions:submit_report": row("login", "2fa", "-", "404", "404", "404"),
+    "missions:decide_report": row("login", "2fa", "404", "404", "-", "-"),
+    "missions:manage_calendar": row("login", "2fa", "-", "-", "-", "-"),
     # Alice's invitation: nobody else may answer it.
     "missions:answer_in_portal": row("login", "2fa", "-", "404", "404", "404"),
     "notifications:mark_all_read": row("login", "2fa", "-", "-", "-", "-"),
@@ -252,6 +264,8 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     "missions_assignment": admin_pages(add="403", delete="403"),
     "missions_evaluation": admin_pages(add="403", delete="403"),
     "missions_release": admin_pages(add="403", delete="403"),
+    "missions_missionreport": admin_pages(add="403", delete="403"),
+    "missions_calendarfeed": admin_pages(add="403", change="200", delete="403"),
 }
 
 
@@ -346,7 +360,11 @@ def build_world(alice, bob, officer, admin_user):
     invitation = MissionInvitation.objects.create(
         position=position, expert=alice, deadline=timezone.now() + timedelta(days=7)
     )
-    assignment = Assignment.objects.create(position=position, expert=alice, invitation=invitation)
+    assignment = Assignment.objects.create(
+        position=position, expert=alice, invitation=invitation, state="confirmed"
+    )
+    report = MissionReport(mission=mission, submitted_by=alice.user, original_name="r.pdf")
+    report.file.save("report.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     # The release of Alice, with the officer's scanned letter on file.
     release = Release.objects.create(
         assignment=assignment, administration=alice.home_administration
@@ -380,6 +398,8 @@ def build_world(alice, bob, officer, admin_user):
         "release": release.pk,
         "mission": mission.reference,
         "position": position.pk,
+        "assignment": assignment.pk,
+        "calendar_token": calendars.feed_for(alice.user).token,
         "release_token": releases.token_for(release),
         "section": SECTIONS[0].slug,
         "document": document.pk,
@@ -446,6 +466,11 @@ def url_kwargs(key: str, world: dict) -> dict:
         "missions:detail": {"reference": world["mission"]},
         "missions:move": {"reference": world["mission"]},
         "missions:add_position": {"reference": world["mission"]},
+        "missions:report_file": {"reference": world["mission"]},
+        "missions:submit_report": {"reference": world["mission"]},
+        "missions:decide_report": {"reference": world["mission"]},
+        "missions:evaluate": {"pk": world["assignment"]},
+        "missions:calendar": {"token": world["calendar_token"]},
         "missions:candidates": {"reference": world["mission"], "pk": world["position"]},
         "missions:invite": {"reference": world["mission"], "pk": world["position"]},
         "missions:release_letter": {"pk": world["release"]},

@@ -1,8 +1,16 @@
-"""Invitations, assignments, releases and evaluations: written by the services, read here."""
+"""Invitations, assignments, releases, reports and evaluations: written by the services, read
+here."""
 
 from django.contrib import admin
 
-from missions.models import Assignment, Evaluation, Invitation, Release
+from missions.models import (
+    Assignment,
+    CalendarFeed,
+    Evaluation,
+    Invitation,
+    MissionReport,
+    Release,
+)
 
 
 class ReadOnlyRecord(admin.ModelAdmin):
@@ -63,6 +71,17 @@ class ReleaseAdmin(ReadOnlyRecord):
     exclude = ["letter"]
 
 
+@admin.register(MissionReport)
+class MissionReportAdmin(ReadOnlyRecord):
+    list_display = ["mission", "state", "version", "submitted_by", "submitted_at", "decided_at"]
+    list_filter = ["state"]
+    search_fields = ["mission__reference", "mission__title", "submitted_by__email"]
+    list_select_related = ["mission", "submitted_by"]
+    date_hierarchy = "submitted_at"
+    # The file is served by the mission's page to the Secretariat and the lead, never here.
+    exclude = ["file"]
+
+
 @admin.register(Evaluation)
 class EvaluationAdmin(ReadOnlyRecord):
     list_display = [
@@ -82,3 +101,13 @@ class EvaluationAdmin(ReadOnlyRecord):
         "assignment__position__profile_type",
         "assignment__position__area",
     ]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(ReadOnlyRecord):
+    """Who has a calendar address; the token itself is never shown (it is the address)."""
+
+    list_display = ["user", "created_at"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    exclude = ["token"]

@@ -18,8 +18,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 
+from experts.demo.requests import tiny_pdf
 from experts.enums import AccreditationState
 from experts.models import Accreditation, MemberAdministration
 from missions.enums import (
@@ -31,6 +34,7 @@ from missions.enums import (
     PositionRole,
     RecordedVia,
     ReleaseState,
+    ReportState,
 )
 from missions.models import (
     Assignment,
@@ -40,6 +44,7 @@ from missions.models import (
     Invitation,
     Mission,
     MissionEvent,
+    MissionReport,
     MissionSequence,
     Position,
     Release,
@@ -487,6 +492,44 @@ def _seats_and_releases(seats, generator) -> None:
             )  # fmt: skip
     Evaluation.objects.bulk_create(evaluations, batch_size=2000)
     counts["evaluations"] = len(evaluations)
+    _reports(assignments, seats, counts)
+
+
+def _reports(assignments, seats, counts) -> None:
+    """The lead's report of each reported or closed mission (accepted), and of every other
+    delivered one (waiting for the officer). One stored PDF serves them all: it is demo text."""
+    stored = default_storage.save(
+        "reports/demo/report.pdf",
+        ContentFile(tiny_pdf(["Mission report (demo)", "Findings, actions agreed, next steps."])),
+    )
+    users = dict(
+        Assignment.objects.filter(pk__in=[a.pk for a in assignments]).values_list(
+            "pk", "expert__user_id"
+        )
+    )
+    rows = {}
+    for assignment, (mission, position, *_rest) in zip(assignments, seats, strict=True):
+        if position.role != PositionRole.LEAD or assignment.state != AssignmentState.CONFIRMED:
+            continue
+        accepted = mission.state in (S.REPORTED, S.CLOSED)
+        if not accepted and not (mission.state == S.DELIVERED and mission.pk % 2):
+            continue
+        submitted = _at(mission.end_date + timedelta(days=10), 16)
+        rows.setdefault(
+            mission.pk,
+            MissionReport(
+                mission=mission,
+                file=stored,
+                original_name="report.pdf",
+                state=ReportState.ACCEPTED if accepted else ReportState.SUBMITTED,
+                submitted_by_id=users[assignment.pk],
+                submitted_at=submitted,
+                decided_by=mission.officer if accepted else None,
+                decided_at=submitted + timedelta(days=5) if accepted else None,
+            ),
+        )
+    MissionReport.objects.bulk_create(rows.values(), batch_size=2000)
+    counts["reports"] = len(rows)
 
 
 def invite_demo_expert(expert, *, officer, today: date) -> Invitation | None:
@@ -546,7 +589,8 @@ def delete_missions() -> int:
             cursor.execute(f"TRUNCATE {table}")
     else:
         MissionEvent.objects.all().delete()
-    for model in (Evaluation, Release, Assignment, Invitation, Position, AssistanceRequest):
+    models = (MissionReport, Evaluation, Release, Assignment, Invitation, Position)
+    for model in (*models, AssistanceRequest):
         model.objects.all().delete()
     Mission.objects.all().delete()
     MissionSequence.objects.all().delete()

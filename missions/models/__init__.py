@@ -1,18 +1,22 @@
 """The missions app's models: reference lists, requests from Members, missions and positions."""
 
+from missions.models.calendars import CalendarFeed
 from missions.models.missions import Mission, MissionEvent, MissionSequence, Position
 from missions.models.reference import FundingSource
+from missions.models.reports import MissionReport
 from missions.models.requests import AssistanceRequest
 from missions.models.staffing import Assignment, Evaluation, Invitation, Release
 
 __all__ = [
     "Assignment",
     "AssistanceRequest",
+    "CalendarFeed",
     "Evaluation",
     "Invitation",
     "FundingSource",
     "Mission",
     "MissionEvent",
+    "MissionReport",
     "MissionSequence",
     "Position",
     "Release",

@@ -14,8 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from missions.enums import CANCELLABLE_STATES, AssignmentState, MissionState
-from missions.models import Mission, MissionEvent, MissionSequence, Position
+from experts.enums import AccreditationState
+from experts.models import Accreditation
+from experts.services.accreditation.transitions import extend_validity
+from missions.enums import CANCELLABLE_STATES, AssignmentState, MissionState, PositionRole
+from missions.models import Assignment, Mission, MissionEvent, MissionSequence, Position
 from missions.services import staffing
 from missions.services.errors import IllegalTransition, MissionError
 
@@ -164,8 +167,29 @@ def start(pk: int, *, by=None, note: str = "") -> Mission:
 
 @transaction.atomic
 def deliver(pk: int, *, by=None, note: str = "") -> Mission:
-    """The mission took place (by hand, or by ``follow_dates`` the day after its last)."""
-    return _move(pk, S.DELIVERED, action="deliver", by=by, note=note)
+    """The mission took place (by hand, or by ``follow_dates`` the day after its last).
+
+    Side effects: each confirmed expert's accreditation in the position's profile and area has
+    its validity restarted from the mission's end (DOMAIN.md's rule; a field evaluation's
+    result comes with its evaluation instead)."""
+    mission = _move(pk, S.DELIVERED, action="deliver", by=by, note=note)
+    seats = Assignment.objects.filter(
+        position__mission=mission, state=AssignmentState.CONFIRMED
+    ).exclude(position__role=PositionRole.FIELD_EVALUATION)
+    used = Accreditation.objects.filter(
+        state__in=[AccreditationState.ACCREDITED, AccreditationState.RECOGNIZED]
+    )
+    for expert, profile, area in seats.values_list(
+        "expert_id", "position__profile_type_id", "position__area_id"
+    ):
+        for accreditation in used.filter(expert=expert, profile_type=profile, area=area):
+            extend_validity(
+                accreditation.pk,
+                since=mission.end_date,
+                by=by,
+                reason=_("Delivered mission %(reference)s.") % {"reference": mission.reference},
+            )
+    return mission
 
 
 @transaction.atomic

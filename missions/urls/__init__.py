@@ -1,6 +1,6 @@
 """The missions app's URLs, one module per capability, under the ``missions:`` namespace."""
 
-from missions.urls import invitations, missions, my_missions, releases
+from missions.urls import calendars, invitations, missions, my_missions, releases, reports
 
 mission_urls = (
     [
@@ -8,6 +8,8 @@ mission_urls = (
         *invitations.urlpatterns,
         *releases.urlpatterns,
         *missions.urlpatterns,
+        *reports.urlpatterns,
+        *calendars.urlpatterns,
     ],
     "missions",
 )

@@ -13,10 +13,12 @@ from django.views.decorators.http import require_POST
 from experts.permissions import secretariat_required
 from missions.enums import POSITION_STATES, SEAT_HOLDING_STATES
 from missions.forms.missions import MissionFilterForm, MissionForm, MoveForm, PositionForm
+from missions.forms.reports import DecideReportForm
 from missions.models import Assignment, Invitation, Mission, MissionEvent, Position
+from missions.services import calendars, positions
 from missions.services import missions as services
-from missions.services import positions
 from missions.services.errors import MissionError
+from missions.services.evaluations import EVALUATED_STATES
 
 PAGE_SIZE = 50
 
@@ -62,20 +64,27 @@ def mission_list(request):
     return render(
         request,
         "missions/missions/list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "calendar_url": calendars.url_of(request.user),
+        },
     )
 
 
 def mission_for_page(reference: str) -> Mission:
     """One mission with everything its page shows, in a constant number of queries."""
     invitations = Invitation.objects.select_related("expert").order_by("invited_at", "pk")
-    assignments = Assignment.objects.select_related("expert", "release").order_by("pk")
+    assignments = Assignment.objects.select_related("expert", "release", "evaluation").order_by(
+        "pk"
+    )
     positions = Position.objects.select_related(
         "profile_type", "area", "language"
     ).prefetch_related(Prefetch("invitations", invitations), Prefetch("assignments", assignments))
     return get_object_or_404(
         Mission.objects.select_related(
-            "thematic_area", "region", "officer", "funding_source", "request"
+            "thematic_area", "region", "officer", "funding_source", "request", "report"
         ).prefetch_related(
             "beneficiaries",
             "working_languages",
@@ -87,14 +96,14 @@ def mission_for_page(reference: str) -> Mission:
 
 
 # The moves an officer makes by hand, with the words of their buttons. Starting and delivering
-# also follow the dates (a daily task); a cancellation needs its reason.
+# also follow the dates (a daily task); a cancellation needs its reason; "reported" comes with
+# the acceptance of the report (missions.services.reports).
 MOVES = {
     "plan": (services.plan, gettext_lazy("Mark as planned")),
     "open_staffing": (services.open_staffing, gettext_lazy("Open staffing")),
     "confirm": (services.confirm, gettext_lazy("Confirm the mission")),
     "start": (services.start, gettext_lazy("Mark as started")),
     "deliver": (services.deliver, gettext_lazy("Mark as delivered")),
-    "report": (services.report, gettext_lazy("Mark as reported")),
     "close": (services.close, gettext_lazy("Close the mission")),
     "cancel": (None, gettext_lazy("Cancel the mission")),
 }
@@ -113,6 +122,9 @@ def mission_detail(request, reference, position_form=None):
     mission = mission_for_page(reference)
     context = {
         "mission": mission,
+        "report": getattr(mission, "report", None),
+        "report_form": DecideReportForm(),
+        "evaluating": mission.state in EVALUATED_STATES,
         "moves": [m for m in next_moves(mission) if m[0] != "cancel"],
         "can_cancel": any(action == "cancel" for action, _label in next_moves(mission)),
         "position_form": (position_form or PositionForm())

@@ -1,4 +1,5 @@
-"""The expert's "My missions": invitations to answer, upcoming and past missions."""
+"""The expert's "My missions": invitations to answer, upcoming and past missions, reports due,
+and the evaluations of their work (without the Secretariat's internal notes)."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -6,10 +7,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from experts.permissions import expert_required
-from missions.enums import SEAT_HOLDING_STATES, InvitationState, MissionState
+from missions.enums import (
+    SEAT_HOLDING_STATES,
+    AssignmentState,
+    InvitationState,
+    MissionState,
+    PositionRole,
+    ReportState,
+)
 from missions.forms.invitations import AnswerForm
+from missions.forms.reports import ReportForm
 from missions.models import Assignment, Invitation
-from missions.services import invitations
+from missions.services import calendars, invitations, reports
 from missions.services.invitations import InvitationClosed
 
 PAST = (MissionState.DELIVERED, MissionState.REPORTED, MissionState.CLOSED)
@@ -27,14 +36,30 @@ def my_missions(request, *, expert):
     seats = (
         Assignment.objects.filter(expert=expert, state__in=SEAT_HOLDING_STATES)
         .exclude(position__mission__state=MissionState.CANCELLED)
-        .select_related(*related)
+        .select_related(*related, "position__mission__report", "evaluation")
         .order_by("position__mission__start_date")
     )
+    past = [a for a in seats if a.position.mission.state in PAST][::-1]
+    for assignment in past:
+        mission = assignment.position.mission
+        assignment.report = getattr(mission, "report", None)
+        # The lead writes the report while the mission is delivered, until it is accepted.
+        assignment.report_due = (
+            reports.due_date(mission)
+            if assignment.position.role == PositionRole.LEAD
+            and assignment.state == AssignmentState.CONFIRMED
+            and mission.state == MissionState.DELIVERED
+            and (assignment.report is None or assignment.report.state == ReportState.SENT_BACK)
+            else None
+        )
     context = {
         "expert": expert,
         "pending": [(invitation, AnswerForm(prefix=str(invitation.pk))) for invitation in pending],
         "upcoming": [a for a in seats if a.position.mission.state not in PAST],
-        "past": [a for a in seats if a.position.mission.state in PAST][::-1],
+        "past": past,
+        "reports_due": [a for a in past if a.report_due],
+        "report_form": ReportForm(),
+        "calendar_url": calendars.url_of(request.user),
     }
     return render(request, "missions/my_missions/list.html", context)
 

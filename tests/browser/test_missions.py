@@ -3,7 +3,8 @@ candidates with their points and invites the top one; the expert accepts in "My 
 phone; her administration releases her through its emailed link, without an account; the
 officer sees the seat confirmed. At 360 px, no sideways scrolling; no console error anywhere.
 
-The report and the evaluation come with a later slice of the missions issue.
+The mission then takes place; the lead uploads the report from her phone; the officer accepts
+it and evaluates her, and she sees the evaluation without the internal note.
 """
 
 import re
@@ -18,7 +19,7 @@ from missions.models import Mission
 from tests.factories import DEFAULT_PASSWORD
 from tests.missions.staffing import accredited
 
-from .conftest import BROWSER_DB, fresh_totp_code, label, sign_in
+from .conftest import BROWSER_DB, MINIMAL_PDF, fresh_totp_code, label, sign_in
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
 
@@ -131,4 +132,40 @@ def test_an_officer_invites_the_top_candidate_who_accepts_on_a_phone_and_is_rele
         f"{mission.reference} · Risk management diagnostic · Lead expert"
     )
     expect(phone.get_by_role("region", name="Upcoming missions")).to_contain_text("Confirmed")
+
+    # The mission takes place (the daily task would move it by its dates; here, by hand).
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for button in ("Confirm the mission", "Mark as started", "Mark as delivered"):
+        page.get_by_role("button", name=button).click()
+        expect(page.get_by_text("The mission is now")).to_be_visible()
+
+    # The lead uploads the report from her phone; the officer accepts it and evaluates her.
+    phone.reload()
+    expect(phone.get_by_role("heading", name="Reports due")).to_be_visible()
+    phone.get_by_label("Mission report (PDF)").set_input_files(
+        {"name": "report.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}
+    )
+    phone.get_by_role("button", name="Send the report").click()
+    expect(phone.get_by_text("your report was sent to the Secretariat")).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("link", name="Download the report")).to_be_visible()
+    page.get_by_label("Accept the report").check()
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_text("Report accepted: the mission is reported.")).to_be_visible()
+    page.get_by_role("link", name="Evaluate").click()
+    for criterion in ("Technical knowledge", "Facilitation", "Use of WCO tools"):
+        page.get_by_label(label(criterion)).select_option("5")
+    for criterion in ("Communication", "Teamwork"):
+        page.get_by_label(label(criterion)).select_option("4")
+    page.get_by_label(label("Comment (shown to the expert)")).fill("A clear, well-run diagnostic.")
+    page.get_by_label(label("Internal note (Secretariat only)")).fill("Lead again in 2027.")
+    page.get_by_role("button", name="Record the evaluation").click()
+    expect(page.get_by_text("Evaluation recorded.")).to_be_visible()
+    expect(page.get_by_role("cell", name="4.6 of 5")).to_be_visible()
+    phone.reload()
+    past = phone.get_by_role("region", name="Past missions")
+    expect(past).to_contain_text("Evaluation: 4.6 of 5")
+    expect(past).to_contain_text("A clear, well-run diagnostic.")
+    expect(past).not_to_contain_text("Lead again in 2027.")
+    _no_sideways_scrolling(phone)
     assert errors == [], errors

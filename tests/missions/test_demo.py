@@ -9,8 +9,14 @@ from django.core.management import call_command
 from django.db.models import F
 
 from experts.models import Accreditation, Expert
-from missions.enums import AssignmentState, InvitationState, MissionState, ReleaseState
-from missions.models import Assignment, Evaluation, Invitation, Mission
+from missions.enums import (
+    AssignmentState,
+    InvitationState,
+    MissionState,
+    ReleaseState,
+    ReportState,
+)
+from missions.models import Assignment, Evaluation, Invitation, Mission, MissionReport
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +32,13 @@ def test_the_demo_has_missions_in_every_state(seeded):
     assert not Mission.objects.filter(positions__isnull=True).exists()
     assert Evaluation.objects.exists()
     assert Invitation.objects.filter(state=InvitationState.PENDING).exists()
+    # A reported or closed mission has its accepted report, from its lead.
+    done = Mission.objects.filter(state__in=[MissionState.REPORTED, MissionState.CLOSED])
+    reported = MissionReport.objects.filter(mission__in=done, state=ReportState.ACCEPTED)
+    assert reported.exists()
+    for report in reported.select_related("mission"):
+        lead = report.mission.positions.get(role="lead").assignments.get(state="confirmed")
+        assert report.submitted_by_id == lead.expert.user_id
 
 
 def test_seats_are_held_by_holders_free_and_not_of_a_beneficiary(seeded):
