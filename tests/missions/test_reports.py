@@ -258,3 +258,18 @@ def test_the_officer_decides_on_the_report_and_evaluates_on_the_missions_page(
     mine = client.get(reverse("missions:mine"))
     assert "Evaluation: 5.0 of 5" in mine.text and "Ready to lead." in mine.text
     assert "Promote." not in mine.text
+
+
+def test_the_secretariats_page_of_an_expert_lists_their_missions(client, delivered, pool, officer):
+    from django.urls import reverse
+
+    from tests.conftest import sign_in
+
+    evaluations.evaluate(
+        delivered["lead"].pk, by=officer, scores=SCORES, internal_note="Lead again."
+    )
+    sign_in(client, officer)
+    page = client.get(reverse("secretariat:expert_detail", args=[pool["Amani"].pk]))
+    mission = delivered["mission"]
+    assert mission.reference in page.text and "Lead expert" in page.text
+    assert "4.0 of 5" in page.text and "Lead again." in page.text
