@@ -7,6 +7,7 @@ Nothing here imports Django, so this file also runs on its own as the SMTP sink 
 import argparse
 import asyncio
 import contextlib
+import math
 import os
 import signal
 import subprocess
@@ -319,6 +320,34 @@ if __name__ == "__main__":
     parser.add_argument("role", choices=["smtp-sink"])
     parser.add_argument("--state-dir", type=Path, required=True)
     _run_sink(parser.parse_args().state_dir)
+
+
+# --- Timing pages (with a Django test client) ------------------------------------------------
+
+
+def get(client, path: str, headers=None):
+    """GET ``path``; anything but 200 stops the benchmark (it would time an error page)."""
+    response = client.get(path, headers=headers)
+    if response.status_code != 200:
+        where = response.get("Location", "")
+        raise BenchError(f"GET {path} answered {response.status_code} {where}")
+    return response
+
+
+def count_queries(client, path: str, headers=None) -> tuple[int, list[dict]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    get(client, path, headers)  # warm: the same state as the timed requests
+    with CaptureQueriesContext(connection) as captured:
+        get(client, path, headers)
+    return len(captured.captured_queries), captured.captured_queries
+
+
+def p95(values) -> float:
+    """The 95th percentile, nearest rank."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
 def sign_in_with_second_factor(client, user) -> None:

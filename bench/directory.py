@@ -54,8 +54,11 @@ from _common import (
     ROOT,
     BenchError,
     CpuMeter,
+    count_queries,
     ensure_postgres_database,
     flush_redis,
+    get,
+    p95,
     seed_pool,
     sign_in_with_second_factor,
 )
@@ -209,8 +212,7 @@ class Scenario:
         return statistics.median(self.times)
 
     def p95(self) -> float:
-        ordered = sorted(self.times)
-        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+        return p95(self.times)
 
 
 def criteria_of(params: dict) -> dict:
@@ -393,14 +395,6 @@ def clients(users):
     return made
 
 
-def get(client, path: str, headers=None):
-    response = client.get(path, headers=headers)
-    if response.status_code != 200:
-        where = response.get("Location", "")
-        raise BenchError(f"GET {path} answered {response.status_code} {where}")
-    return response
-
-
 def backend_cpu_ns(pid: int) -> int:
     """CPU time of a PostgreSQL backend in ns (/proc/<pid>/schedstat: time on a CPU)."""
     try:
@@ -429,16 +423,6 @@ def time_all(scenarios: list[Scenario], made: dict, runs: int, warmup: int, back
             if response.status_code != 200:
                 raise BenchError(f"GET {scenario.url} answered {response.status_code}")
             scenario.times.append(elapsed * 1000)
-
-
-def count_queries(client, path: str, headers=None) -> tuple[int, list[dict]]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    get(client, path, headers)  # warm: the same state as the timed requests
-    with CaptureQueriesContext(connection) as captured:
-        get(client, path, headers)
-    return len(captured.captured_queries), captured.captured_queries
 
 
 def query_counts(args, families: dict, made: dict) -> dict:

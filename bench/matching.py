@@ -29,7 +29,6 @@ Not measured yet: the calendar month, which is not built (the missions issue lis
 """
 
 import argparse
-import math
 import os
 import statistics
 import sys
@@ -40,8 +39,11 @@ from datetime import timedelta
 from _common import (
     ROOT,
     BenchError,
+    count_queries,
     ensure_postgres_database,
     flush_redis,
+    get,
+    p95,
     seed_pool,
     sign_in_with_second_factor,
 )
@@ -233,17 +235,7 @@ class Scenario:
         return statistics.median(self.times)
 
     def p95(self) -> float:
-        ordered = sorted(self.times)
-        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-
-
-def get(client, path):
-    response = client.get(path)
-    if response.status_code != 200:
-        raise BenchError(
-            f"GET {path} answered {response.status_code} {response.get('Location', '')}"
-        )
-    return response
+        return p95(self.times)
 
 
 def time_all(scenarios, client, runs, warmup) -> None:
@@ -255,16 +247,6 @@ def time_all(scenarios, client, runs, warmup) -> None:
             started = time.perf_counter()
             get(client, scenario.url)
             scenario.times.append((time.perf_counter() - started) * 1000)
-
-
-def count_queries(client, path) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    get(client, path)
-    with CaptureQueriesContext(connection) as captured:
-        get(client, path)
-    return len(captured.captured_queries)
 
 
 class DatabaseTime:
@@ -395,10 +377,10 @@ def measure(args, officer, position, database_url, created, seeded) -> int:
     progress(f"timing {len(scenarios)} scenarios: {args.warmup} warm-up + {args.runs} runs each")
     time_all(scenarios, client, args.runs, args.warmup)
     for scenario in scenarios:
-        scenario.queries = count_queries(client, scenario.url)
+        scenario.queries, _ = count_queries(client, scenario.url)
     progress(f"timing {args.cascades} cascade steps")
-    steps = sorted(cascade_steps(position, officer, args.cascades))
-    cascade_p95 = steps[max(0, math.ceil(0.95 * len(steps)) - 1)]
+    steps = cascade_steps(position, officer, args.cascades)
+    cascade_p95 = p95(steps)
 
     floor = scenarios[0].median()
     goals = {"matching": args.goal_matching, "pages": args.goal_pages}

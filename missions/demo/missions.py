@@ -120,17 +120,12 @@ class Holders:
 
 
 class MissionGenerator:
-    def __init__(self, *, seed: int, today: date, officers, holders: Holders):
+    def __init__(self, *, seed: int, today: date, holders: Holders):
         self.rng = random.Random(f"missions-{seed}")
         self.today = today
-        self.officers = officers
         self.holders = holders
         self.keys = sorted(k for k, v in holders.accredited.items() if v)
-        members = MemberAdministration.objects.select_related("region").order_by("pk")
-        self.members = list(members)
-        self.by_region = defaultdict(list)
-        for member in self.members:
-            self.by_region[member.region_id].append(member)
+        self.members = list(MemberAdministration.objects.select_related("region").order_by("pk"))
         self.funding = list(FundingSource.objects.filter(is_active=True).order_by("pk"))
         self.busy = defaultdict(list)  # expert -> confirmed (start, end)
         self.counts = defaultdict(int)
@@ -206,7 +201,7 @@ class MissionGenerator:
             return S.STAFFING if roll < 0.6 else S.PLANNED
         return S.PLANNED if roll < 0.6 else S.DRAFT
 
-    def _seats(self, kind: str) -> list[tuple[str, int]]:
+    def seats_for(self, kind: str) -> list[tuple[str, int]]:
         if kind in WORKSHOPS:
             roles = [(PositionRole.LEAD, 1), (PositionRole.CO_FACILITATOR, self.rng.randint(1, 2))]
             if self.rng.random() < 0.6:
@@ -219,7 +214,7 @@ class MissionGenerator:
             roles.append((PositionRole.CO_FACILITATOR, 1))
         return roles
 
-    def _free(self, candidates, start, end, beneficiary_pk, taken) -> int | None:
+    def free_holder(self, candidates, start, end, beneficiary_pk, taken) -> int | None:
         """A holder free at these dates, not of the beneficiary, not already on the mission."""
         for expert in self.rng.sample(candidates, min(len(candidates), 12)):
             if expert in taken or self.holders.administration.get(expert) == beneficiary_pk:
@@ -252,9 +247,7 @@ def _references(drafts) -> list[str]:
 def create_missions(count: int, *, seed: int, officers, experts, today: date) -> dict:
     """Create ``count`` demo missions staffed from ``experts`` (the pool); ``officers`` run them.
     Returns how many rows of each kind were made."""
-    generator = MissionGenerator(
-        seed=seed, today=today, officers=officers, holders=Holders.of(experts)
-    )
+    generator = MissionGenerator(seed=seed, today=today, holders=Holders.of(experts))
     drafts = sorted(generator.plan(count), key=lambda d: d["start"])
     rng = generator.rng
     missions = []
@@ -354,7 +347,7 @@ def _staff(missions, generator) -> None:
     positions, plans = [], []
     for mission in missions:
         profile, area = mission.demo["key"]
-        for role, seats in generator._seats(mission.mission_type):
+        for role, seats in generator.seats_for(mission.mission_type):
             position = Position(
                 mission=mission, role=role, profile_type_id=profile, area_id=area, seats=seats,
                 cascade=rng.random() < 0.4,
@@ -374,10 +367,10 @@ def _staff(missions, generator) -> None:
             continue
         reached = mission.demo["reached"]
         taken = mission.demo.setdefault("taken", set())
-        staffed = reached in SEATED or (mission.state == S.CANCELLED and reached == S.CONFIRMED)
+        staffed = reached in SEATED  # a cancelled mission had its seats if it got that far
         staffing = reached == S.STAFFING
         for _seat in range(position.seats):
-            expert = generator._free(
+            expert = generator.free_holder(
                 pool, mission.start_date, mission.end_date, mission.demo["beneficiary"].pk, taken
             )
             if expert is None:
@@ -406,7 +399,9 @@ def _staff(missions, generator) -> None:
                 )  # fmt: skip
         if staffing and rng.random() < 0.3:
             # An earlier candidate declined.
-            expert = generator._free(pool, mission.start_date, mission.end_date, -1, taken)
+            expert = generator.free_holder(
+                pool, mission.start_date, mission.end_date, mission.demo["beneficiary"].pk, taken
+            )
             if expert is not None:
                 taken.add(expert)
                 invited_at = _at(mission.start_date - timedelta(days=50), 10)

@@ -14,6 +14,7 @@ from icalendar import Calendar, Event
 from ace_portal.accounts.roles import is_secretariat
 from missions.enums import AssignmentState, MissionState
 from missions.models import Assignment, CalendarFeed, Mission
+from missions.services import staffing
 
 SHOWN_STATES = (
     MissionState.CONFIRMED,
@@ -50,7 +51,7 @@ def url_of(user) -> str:
     feed = CalendarFeed.objects.filter(user=user).first()
     if feed is None:
         return ""
-    return settings.ACE_BASE_URL.rstrip("/") + reverse("missions:calendar", args=[feed.token])
+    return staffing.absolute(reverse("missions:calendar", args=[feed.token]))
 
 
 def _missions_of(user):

@@ -54,7 +54,7 @@ def _queue_invitation(invitation: Invitation, *, reminder: bool) -> None:
     }
     suffix = "reminder" if reminder else "sent"
     notify(
-        invitation.expert.user,
+        user,
         INVITATION,
         context=context,
         dedupe_key=f"missions.invitation:{invitation.pk}:{suffix}",
@@ -157,11 +157,12 @@ def accept(pk: int, *, by) -> Assignment:
     _tell_officer(invitation, "accepted")
     releases.request_release(assignment)
     if staffing.open_seats(position) <= 0:
-        _withdraw_pending(position, because_full=True)
+        _withdraw_pending(position)
     return assignment
 
 
-def _withdraw_pending(position: Position, *, because_full: bool) -> int:
+def _withdraw_pending(position: Position) -> None:
+    """The position is full: its pending invitations are withdrawn with a polite notice."""
     pending = list(
         Invitation.objects.select_for_update()
         .filter(position=position, state=InvitationState.PENDING)
@@ -170,20 +171,18 @@ def _withdraw_pending(position: Position, *, because_full: bool) -> int:
     Invitation.objects.filter(pk__in=[i.pk for i in pending]).update(
         state=InvitationState.WITHDRAWN
     )
-    if because_full:
-        notify_many(
-            [
-                Outgoing(
-                    i.expert.user,
-                    INVITATION_WITHDRAWN,
-                    staffing.mission_context(position, i.expert.user.preferred_language)
-                    | {"name": i.expert.given_names},
-                    f"missions.invitation:{i.pk}:withdrawn",
-                )
-                for i in pending
-            ]
-        )
-    return len(pending)
+    notify_many(
+        [
+            Outgoing(
+                i.expert.user,
+                INVITATION_WITHDRAWN,
+                staffing.mission_context(position, i.expert.user.preferred_language)
+                | {"name": i.expert.given_names},
+                f"missions.invitation:{i.pk}:withdrawn",
+            )
+            for i in pending
+        ]
+    )
 
 
 @transaction.atomic

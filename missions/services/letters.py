@@ -8,7 +8,7 @@ from fpdf.enums import XPos, YPos
 
 from experts.services.cv import FONT, LINE, PortalPDF, write_facts, write_heading
 from missions.models import Release
-from missions.services import releases, staffing
+from missions.services import releases
 
 
 def render_release_letter(release: Release) -> bytes:
@@ -29,7 +29,7 @@ def render_release_letter(release: Release) -> bytes:
         if administration:
             pdf.cell(0, LINE, administration.name, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         write_heading(pdf, _("Request for the release of an officer"))
-        expert = staffing.full_name(assignment.expert)
+        expert = assignment.expert.full_name
         pdf.set_font(FONT, "", 10)
         pdf.multi_cell(
             0,

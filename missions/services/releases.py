@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ace_portal.notifications.services.outbox import Outgoing, notify, notify_many
+from ace_portal.notifications.services.outbox import notify, notify_many
 from experts.models import Expert
 from missions.enums import AssignmentState, MissionState, RecordedVia, ReleaseState
 from missions.models import Assignment, Release
@@ -84,7 +84,7 @@ def _ask(release: Release, *, occasion: str) -> int:
     language = release.administration.correspondence_language
     with translation.override(language):
         context = staffing.mission_context(assignment.position) | {
-            "expert": staffing.full_name(assignment.expert),
+            "expert": assignment.expert.full_name,
             "administration": release.administration.name,
             "mission_type": mission.get_mission_type_display(),
             "officer": mission.officer.get_full_name() or mission.officer.email,
@@ -92,19 +92,13 @@ def _ask(release: Release, *, occasion: str) -> int:
             "release_url": release_url(release),
             "reminder": occasion != "sent",
         }
-    created = notify_many(
-        [
-            Outgoing(
-                address,
-                RELEASE_REQUEST,
-                context,
-                f"missions.release:{release.pk}:{address}:{occasion}",
-                language=language,
-            )
-            for address in release.addresses.split()
-        ]
+    notices = staffing.to_administration(
+        release,
+        RELEASE_REQUEST,
+        context,
+        key=f"missions.release:{release.pk}:{{address}}:{occasion}",
     )
-    return len(created)
+    return len(notify_many(notices))
 
 
 def _lock(pk: int) -> Release:
@@ -153,7 +147,7 @@ def _check_no_overlap(assignment: Assignment) -> None:
                 "these. Nothing was recorded."
             )
             % {
-                "name": staffing.full_name(assignment.expert),
+                "name": assignment.expert.full_name,
                 "reference": clash.position.mission.reference,
             }
         )

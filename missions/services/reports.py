@@ -24,6 +24,19 @@ def due_date(mission: Mission):
     return mission.end_date + timedelta(days=settings.MISSION_REPORT_DUE_DAYS)
 
 
+def due_for(assignment: Assignment, report: MissionReport | None):
+    """The date this seat owes the mission's report by, or None: the confirmed lead of a
+    delivered mission owes it until it is submitted (again, once sent back)."""
+    mission = assignment.position.mission
+    owes = (
+        assignment.position.role == PositionRole.LEAD
+        and assignment.state == AssignmentState.CONFIRMED
+        and mission.state in OPEN_FOR_REPORT
+        and (report is None or report.state == ReportState.SENT_BACK)
+    )
+    return due_date(mission) if owes else None
+
+
 def lead_of(mission: Mission) -> Assignment | None:
     return (
         Assignment.objects.filter(
@@ -83,7 +96,7 @@ def submit(mission_pk: int, *, expert, file, original_name: str) -> MissionRepor
         officer,
         REPORT_SUBMITTED,
         context=staffing.mission_context(lead.position, officer.preferred_language)
-        | {"expert": staffing.full_name(expert), "version": report.version},
+        | {"expert": expert.full_name, "version": report.version},
         dedupe_key=f"missions.report:{mission.pk}:v{report.version}:submitted",
     )
     return report

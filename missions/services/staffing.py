@@ -17,10 +17,6 @@ def absolute(path: str) -> str:
     return settings.ACE_BASE_URL.rstrip("/") + path
 
 
-def full_name(expert) -> str:
-    return f"{expert.given_names} {expert.family_name}"
-
-
 def mission_context(position: Position, language: str | None = None) -> dict:
     """What a notice about a seat says of its mission, labels in the recipient's ``language``
     (the context is stored as text when queued)."""
@@ -44,7 +40,7 @@ def tell_officer(position: Position, expert, event: str, *, key: str, reason: st
         officer,
         STAFFING_UPDATE,
         context=mission_context(position, officer.preferred_language)
-        | {"event": event, "expert": full_name(expert), "reason": reason},
+        | {"event": event, "expert": expert.full_name, "reason": reason},
         dedupe_key=key,
     )
 
@@ -57,6 +53,21 @@ def lock_position(pk: int) -> Position:
 def open_seats(position: Position) -> int:
     held = Assignment.objects.filter(position=position, state__in=SEAT_HOLDING_STATES).count()
     return position.seats - held
+
+
+def to_administration(release: Release, kind: str, context: dict, *, key: str) -> list:
+    """One notice to each address a release request went to, in its administration's
+    language; ``key`` names the address as ``{address}`` (one dedupe key per address)."""
+    return [
+        Outgoing(
+            address,
+            kind,
+            context,
+            key.format(address=address),
+            language=release.administration.correspondence_language,
+        )
+        for address in release.addresses.split()
+    ]
 
 
 def cascade_after_commit(position: Position) -> None:
@@ -113,19 +124,15 @@ def stand_down(mission: Mission, reason: str) -> None:
         language = release.administration.correspondence_language
         assignment = release.assignment
         context = _cancelled(assignment.position, language, "", reason) | {
-            "expert": full_name(assignment.expert),
+            "expert": assignment.expert.full_name,
             "administration": release.administration.name,
         }
-        notices += [
-            Outgoing(
-                address,
-                MISSION_CANCELLED,
-                context,
-                f"missions.cancelled:{mission.pk}:release:{release.pk}:{address}",
-                language=language,
-            )
-            for address in release.addresses.split()
-        ]
+        notices += to_administration(
+            release,
+            MISSION_CANCELLED,
+            context,
+            key=f"missions.cancelled:{mission.pk}:release:{release.pk}:{{address}}",
+        )
     notify_many(notices)
 
 

@@ -3,7 +3,6 @@ real assignments. A tag, so the experts app's view and templates import nothing 
 
 from django import template
 
-from missions.enums import SEAT_HOLDING_STATES
 from missions.models import Assignment
 
 register = template.Library()
@@ -14,7 +13,6 @@ def expert_missions(expert):
     """Every seat the expert held or holds, latest first, with its evaluation (one query)."""
     seats = (
         Assignment.objects.filter(expert=expert)
-        .filter(state__in=[*SEAT_HOLDING_STATES, "withdrawn", "release_refused"])
         .select_related("position__mission", "evaluation")
         .order_by("-position__mission__start_date", "-pk")
     )

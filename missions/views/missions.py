@@ -23,13 +23,14 @@ from missions.services.evaluations import EVALUATED_STATES
 PAGE_SIZE = 50
 
 
-def _per_mission(queryset, value):
-    """A subquery giving, for the mission of the outer query, ``value`` over ``queryset``."""
+def _per_mission(queryset, mission: str, value):
+    """A subquery giving, for the mission of the outer query, ``value`` over ``queryset``
+    (whose rows name their mission by the lookup ``mission``); 0 when there are none."""
     return Coalesce(
         Subquery(
-            queryset.filter(position__mission=OuterRef("pk"))
+            queryset.filter(**{mission: OuterRef("pk")})
             .order_by()
-            .values("position__mission")
+            .values(mission)
             .annotate(value=value)
             .values("value")[:1],
             output_field=IntegerField(),
@@ -41,20 +42,12 @@ def _per_mission(queryset, value):
 @secretariat_required
 def mission_list(request):
     form = MissionFilterForm(request.GET or None)
-    seats = (
-        Position.objects.filter(mission=OuterRef("pk"))
-        .order_by()
-        .values("mission")
-        .annotate(total=Sum("seats"))
-        .values("total")[:1]
-    )
+    held = Assignment.objects.filter(state__in=SEAT_HOLDING_STATES)
     missions = form.filter(
         Mission.objects.select_related("thematic_area", "region", "officer")
         .annotate(
-            seats=Coalesce(Subquery(seats, output_field=IntegerField()), 0),
-            seated=_per_mission(
-                Assignment.objects.filter(state__in=SEAT_HOLDING_STATES), Count("pk")
-            ),
+            seats=_per_mission(Position.objects.all(), "mission", Sum("seats")),
+            seated=_per_mission(held, "position__mission", Count("pk")),
         )
         .order_by("-start_date", "-pk")
     )
@@ -120,13 +113,14 @@ def next_moves(mission: Mission) -> list[tuple[str, str]]:
 @secretariat_required
 def mission_detail(request, reference, position_form=None):
     mission = mission_for_page(reference)
+    moves = next_moves(mission)
     context = {
         "mission": mission,
         "report": getattr(mission, "report", None),
         "report_form": DecideReportForm(),
         "evaluating": mission.state in EVALUATED_STATES,
-        "moves": [m for m in next_moves(mission) if m[0] != "cancel"],
-        "can_cancel": any(action == "cancel" for action, _label in next_moves(mission)),
+        "moves": [(action, label) for action, label in moves if action != "cancel"],
+        "can_cancel": any(action == "cancel" for action, _label in moves),
         "position_form": (position_form or PositionForm())
         if mission.state in POSITION_STATES
         else None,

@@ -7,14 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from experts.permissions import expert_required
-from missions.enums import (
-    SEAT_HOLDING_STATES,
-    AssignmentState,
-    InvitationState,
-    MissionState,
-    PositionRole,
-    ReportState,
-)
+from missions.enums import SEAT_HOLDING_STATES, InvitationState, MissionState
 from missions.forms.invitations import AnswerForm
 from missions.forms.reports import ReportForm
 from missions.models import Assignment, Invitation
@@ -41,17 +34,8 @@ def my_missions(request, *, expert):
     )
     past = [a for a in seats if a.position.mission.state in PAST][::-1]
     for assignment in past:
-        mission = assignment.position.mission
-        assignment.report = getattr(mission, "report", None)
-        # The lead writes the report while the mission is delivered, until it is accepted.
-        assignment.report_due = (
-            reports.due_date(mission)
-            if assignment.position.role == PositionRole.LEAD
-            and assignment.state == AssignmentState.CONFIRMED
-            and mission.state == MissionState.DELIVERED
-            and (assignment.report is None or assignment.report.state == ReportState.SENT_BACK)
-            else None
-        )
+        assignment.report = getattr(assignment.position.mission, "report", None)
+        assignment.report_due = reports.due_for(assignment, assignment.report)
     context = {
         "expert": expert,
         "pending": [(invitation, AnswerForm(prefix=str(invitation.pk))) for invitation in pending],

@@ -81,7 +81,8 @@ def candidates(request, reference, pk):
         "excluded": _rows(list(excluded_page.object_list)),
         "excluded_page": excluded_page,
         "criteria": [(c, matching.CRITERION_LABELS[c]) for c in matching.CRITERIA],
-        "invite_form": InviteForm(choices=[(c.expert_id, c.name) for c in result.candidates]),
+        # Only the deadline is rendered from the form: the table holds the checkboxes.
+        "invite_form": InviteForm(),
         "find_form": find_form,
         "found": found,
         "found_rules": [matching.RULE_LABELS[rule] for rule in found.rules] if found else [],
@@ -96,19 +97,18 @@ def candidates(request, reference, pk):
 def invite(request, reference, pk):
     position = _position(reference, pk)
     posted = [value for value in request.POST.getlist("experts") if value.isdigit()]
-    chosen = Expert.objects.filter(pk__in=posted[:100])
-    form = InviteForm(request.POST, choices=[(e.pk, str(e)) for e in chosen])
+    chosen = {e.pk: e for e in Expert.objects.filter(pk__in=posted[:100]).select_related("user")}
+    form = InviteForm(request.POST, choices=[(pk, str(e)) for pk, e in chosen.items()])
     back = redirect("missions:candidates", reference=reference, pk=pk)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return back
-    experts = Expert.objects.filter(pk__in=form.cleaned_data["experts"]).select_related("user")
     try:
         sent = invitations.invite(
             position.pk,
-            list(experts),
+            [chosen[pk] for pk in form.cleaned_data["experts"]],
             deadline=form.cleaned_data["deadline"],
             by=request.user,
             accept_warnings=form.cleaned_data["confirm_warnings"],

@@ -1,11 +1,13 @@
 from datetime import date
 
 import pytest
+import time_machine
 
 from experts.models import Language, MemberAdministration, ProfileType, ThematicArea
 from missions.enums import Delivery, MissionType, PositionRole
 from missions.services import missions, positions
-from tests.missions.staffing import accredited
+from tests.conftest import sign_in
+from tests.missions.staffing import NOW, accredited
 
 
 @pytest.fixture
@@ -58,3 +60,17 @@ def staffing(make_mission, officer, toa):
 @pytest.fixture
 def pool(staffing, toa):
     return {name: accredited(name, iso, toa) for name, iso in [("Amani", "KE"), ("Bello", "SN")]}
+
+
+@pytest.fixture
+def at_now():
+    """Time stands still at staffing.NOW (1 February 2027), a month before the test missions.
+    Modules that need it ask for it with ``pytest.mark.usefixtures("at_now")``."""
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    sign_in(client, officer)
+    return client

@@ -13,6 +13,8 @@ from missions.services.errors import MissionError
 from tests.factories import ExpertFactory
 
 NOW = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
+# The smallest document that passes experts.services.uploads.validate_pdf.
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def accredited(name, iso, profile_type):

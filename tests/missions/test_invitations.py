@@ -18,14 +18,8 @@ from missions.services.invitations import InvitationClosed
 from missions.tasks import follow_invitations
 from tests.missions.staffing import NOW, accredited, at_once, invite
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_now")]
 IS = InvitationState
-
-
-@pytest.fixture(autouse=True)
-def _now():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def test_an_invitation_is_emailed_with_its_signed_link(

@@ -4,7 +4,6 @@ invitations, releases, history), each in a constant number of queries."""
 from datetime import date, timedelta
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,22 +12,9 @@ from experts.models import MemberAdministration, ThematicArea
 from missions.enums import Delivery, MissionType, PositionRole
 from missions.models import FundingSource
 from missions.services import invitations, missions, positions
-from tests.conftest import sign_in
-from tests.missions.staffing import NOW, accredited, invite
+from tests.missions.staffing import accredited, invite
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _now():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def officer_client(client, officer):
-    sign_in(client, officer)
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_now")]
 
 
 def listed(response) -> list[str]:

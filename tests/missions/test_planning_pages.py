@@ -2,27 +2,12 @@
 state to state; every refusal comes with a message and changes nothing."""
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from experts.models import Language, MemberAdministration, ProfileType, ThematicArea
 from missions.models import Mission, Position
-from tests.conftest import sign_in
-from tests.missions.staffing import NOW
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _now():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def officer_client(client, officer):
-    sign_in(client, officer)
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_now")]
 
 
 def mission_data(**overrides):

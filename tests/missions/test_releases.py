@@ -24,17 +24,10 @@ from missions.services.errors import MissionError
 from missions.services.releases import ReleaseClosed
 from missions.tasks import follow_releases
 from tests.conftest import sign_in
-from tests.missions.staffing import NOW, at_once, invite
+from tests.missions.staffing import NOW, PDF, at_once, invite
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_now")]
 RS = ReleaseState
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def _now():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

@@ -16,10 +16,9 @@ from missions.models import Evaluation, MissionReport, Release
 from missions.services import evaluations, invitations, missions, positions, releases, reports
 from missions.services.errors import MissionError
 from missions.tasks import follow_reports
-from tests.missions.staffing import NOW, invite
+from tests.missions.staffing import NOW, PDF, invite
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SCORES = dict.fromkeys(Evaluation.SCORES, 4)
 END = date(2027, 3, 12)
 

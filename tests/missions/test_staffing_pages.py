@@ -5,7 +5,6 @@ there; bad input refused with a message and nothing sent."""
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,19 +13,7 @@ from missions.models import Invitation
 from tests.conftest import sign_in
 from tests.missions.staffing import NOW, accredited
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _now():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def officer_client(client, officer):
-    sign_in(client, officer)
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_now")]
 
 
 def page_url(position):
