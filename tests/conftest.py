@@ -12,6 +12,9 @@ from ace_portal.accounts.roles import Role  # noqa: E402
 
 from .factories import ExpertFactory, UserFactory  # noqa: E402
 
+# The SMTP sink, the real broker and a real Celery worker, for any test that asks for them.
+pytest_plugins = ["tests.worker_fixtures"]
+
 STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
@@ -40,8 +43,8 @@ def _isolated_storage(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _tasks_run_inline():
-    """Celery tasks run in the test's process unless a test drives a real worker
-    (tests/notifications/test_worker.py turns this off for itself)."""
+    """Celery tasks run in the test's process unless a test drives a real worker (the
+    ``celery_broker`` fixture of tests/worker_fixtures.py turns this off for its test)."""
     from ace_portal.celery import app
 
     previous = app.conf.task_always_eager, app.conf.task_eager_propagates

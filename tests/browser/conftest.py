@@ -6,6 +6,10 @@ data migrations (Member administrations, languages, groups ...). The tests there
 ``serialized_rollback=True`` (see ``BROWSER_DB`` below), which reloads those rows before each test;
 ``_serialized_rollback_survives_playwright`` keeps that working once Playwright's event loop runs,
 and ``_reference_data`` fails fast, with a clear message, if the rows are missing anyway.
+
+The same marker is what a journey needs to have its notifications delivered by a real Celery
+worker (the ``worker`` fixture of tests/worker_fixtures.py): the worker is another process, and
+sees only the rows the live server has committed.
 """
 
 import re
