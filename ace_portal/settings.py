@@ -196,6 +196,8 @@ STORAGES = {
 }
 MAX_CV_BYTES = env_int("ACE_MAX_CV_BYTES", 10 * 1024 * 1024)
 MAX_PHOTO_BYTES = env_int("ACE_MAX_PHOTO_BYTES", 5 * 1024 * 1024)
+# A mission's documents (terms of reference, agenda, materials: PDF, DOCX, PPTX, XLSX).
+MISSION_DOCUMENT_MAX_BYTES = env_int("ACE_MISSION_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 # Expert imports: 20 MB holds 20 000 rows with long biographies.
 ACE_IMPORT_MAX_BYTES = env_int("ACE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 ACE_IMPORT_MAX_ROWS = env_int("ACE_IMPORT_MAX_ROWS", 20_000)

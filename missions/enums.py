@@ -96,3 +96,27 @@ class RecordedVia(models.TextChoices):
 
 
 SEAT_HOLDING_STATES = (AssignmentState.AWAITING_RELEASE, AssignmentState.CONFIRMED)
+
+
+class LogisticsItemKind(models.TextChoices):
+    """What has to be arranged before an expert travels, in the order the checklist shows."""
+
+    TRAVEL_DATES = "travel_dates", _("Travel dates")
+    TICKET = "ticket", _("Ticket")
+    VISA = "visa", _("Visa")
+    INSURANCE = "insurance", _("Insurance")
+    ALLOWANCE = "allowance", _("Daily subsistence allowance")
+
+
+class LogisticsState(models.TextChoices):
+    TO_DO = "to_do", _("To do")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    NOT_NEEDED = "not_needed", _("Not needed")
+
+
+class DocumentKind(models.TextChoices):
+    TERMS_OF_REFERENCE = "terms", _("Terms of reference")
+    AGENDA = "agenda", _("Agenda")
+    MATERIALS = "materials", _("Materials")
+    OTHER = "other", _("Other")

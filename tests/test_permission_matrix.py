@@ -57,7 +57,14 @@ from experts.services.exports.jobs import request_export
 from experts.services.merge import merge_experts
 from experts.views.sections import SECTIONS
 from missions.enums import MissionType, PositionRole
-from missions.models import Assignment, Evaluation, MissionReport, Release
+from missions.models import (
+    Assignment,
+    Evaluation,
+    LogisticsItem,
+    MissionDocument,
+    MissionReport,
+    Release,
+)
 from missions.models import Invitation as MissionInvitation
 from missions.services import calendars, releases
 from missions.services.invitations import token_for
@@ -173,6 +180,19 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "missions:invite": row("405", "2fa", "405", "405", "405", "405"),
     "missions:release_letter": row("login", "2fa", "404", "404", "200", "200"),
     "missions:release_scanned_letter": row("login", "2fa", "404", "404", "200", "200"),
+    # Before the mission: Alice holds the seat; the page of her mission is hers alone.
+    "missions:my_mission": row("login", "2fa", "200", "404", "404", "404"),
+    "missions:checklist": row("login", "2fa", "404", "404", "200", "200"),
+    "missions:document": row("login", "2fa", "200", "404", "200", "200"),
+    "missions:add_document": row("405", "2fa", "405", "405", "405", "405"),
+    "missions:remove_document": row("405", "2fa", "405", "405", "405", "405"),
+    "missions:requests": row("login", "2fa", "404", "404", "200", "200"),
+    "missions:record_request": row("login", "2fa", "404", "404", "200", "200"),
+    "missions:request_detail": row("login", "2fa", "404", "404", "200", "200"),
+    "missions:request_attachment": row("login", "2fa", "404", "404", "200", "200"),
+    "missions:accept_request": row("login", "2fa", "404", "404", "200", "200"),
+    "missions:decline_request": row("405", "2fa", "405", "405", "405", "405"),
+    "missions:month_calendar": row("login", "2fa", "404", "404", "200", "200"),
     "admin:index": row("login", "2fa", "login", "login", "login", "200"),
     "admin:login": row("login", "2fa", "403", "403", "403", "302"),
     "admin:logout": row("302", "2fa", "302", "302", "302", "405"),
@@ -204,6 +224,9 @@ POST_ONLY: dict[str, tuple[str, ...]] = {
     "missions:invite": row("login", "2fa", "404", "404", "-", "-"),
     "missions:move": row("login", "2fa", "404", "404", "-", "-"),
     "missions:add_position": row("login", "2fa", "404", "404", "-", "-"),
+    "missions:add_document": row("login", "2fa", "404", "404", "-", "-"),
+    "missions:remove_document": row("login", "2fa", "404", "404", "-", "-"),
+    "missions:decline_request": row("login", "2fa", "404", "404", "-", "-"),
     # Only the mission's lead (Alice) submits its report.
     "missions:submit_report": row("login", "2fa", "-", "404", "404", "404"),
     "missions:decide_report": row("login", "2fa", "404", "404", "-", "-"),
@@ -266,6 +289,9 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     "missions_release": admin_pages(add="403", delete="403"),
     "missions_missionreport": admin_pages(add="403", delete="403"),
     "missions_calendarfeed": admin_pages(add="403", change="200", delete="403"),
+    # Checklists are written in the portal; documents added there, where their content is checked.
+    "missions_logisticsitem": admin_pages(add="403", delete="403"),
+    "missions_missiondocument": admin_pages(add="403"),
 }
 
 
@@ -370,6 +396,18 @@ def build_world(alice, bob, officer, admin_user):
         assignment=assignment, administration=alice.home_administration
     )
     release.letter.save("letter.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    # Before the mission: the agenda, and one item of Alice's checklist.
+    mission_document = MissionDocument(
+        mission=mission,
+        kind="agenda",
+        title="Agenda",
+        original_name="agenda.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        uploaded_by=officer,
+    )
+    mission_document.file.save("document.pdf", ContentFile(PDF))
+    LogisticsItem.objects.create(assignment=assignment, kind="visa", state="in_progress")
     Evaluation.objects.create(
         assignment=assignment,
         technical_knowledge=4,
@@ -379,13 +417,15 @@ def build_world(alice, bob, officer, admin_user):
         teamwork=4,
         evaluated_by=officer,
     )
-    record_request(
+    # A waiting request, with the letter that came with it.
+    assistance_request = record_request(
         requesting_administration=MemberAdministration.objects.get(iso_code="GH"),
         thematic_area=ThematicArea.objects.get(code="transit"),
         mission_type=MissionType.NATIONAL_WORKSHOP,
         working_language=Language.objects.get(code="en"),
         justification="A national workshop on transit.",
         by=officer,
+        attachments=[SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")],
     )
     # The officer's finished export (the task's own work, run here: no commit in this test).
     export_job = request_export(by=officer, query="", file_format="csv", sensitive=False)
@@ -397,6 +437,9 @@ def build_world(alice, bob, officer, admin_user):
         "mission_invitation": invitation.pk,
         "release": release.pk,
         "mission": mission.reference,
+        "mission_document": mission_document.pk,
+        "assistance_request": assistance_request.pk,
+        "request_attachment": assistance_request.attachments.get().pk,
         "position": position.pk,
         "assignment": assignment.pk,
         "calendar_token": calendars.feed_for(alice.user).token,
@@ -475,6 +518,21 @@ def url_kwargs(key: str, world: dict) -> dict:
         "missions:invite": {"reference": world["mission"], "pk": world["position"]},
         "missions:release_letter": {"pk": world["release"]},
         "missions:release_scanned_letter": {"pk": world["release"]},
+        "missions:my_mission": {"reference": world["mission"]},
+        "missions:checklist": {"pk": world["assignment"]},
+        "missions:add_document": {"reference": world["mission"]},
+        "missions:document": {"reference": world["mission"], "pk": world["mission_document"]},
+        "missions:remove_document": {
+            "reference": world["mission"],
+            "pk": world["mission_document"],
+        },
+        "missions:request_detail": {"pk": world["assistance_request"]},
+        "missions:accept_request": {"pk": world["assistance_request"]},
+        "missions:decline_request": {"pk": world["assistance_request"]},
+        "missions:request_attachment": {
+            "pk": world["assistance_request"],
+            "attachment_pk": world["request_attachment"],
+        },
         "account_confirm_email": {"key": world["confirm_email_key"]},
         "account_reset_password_from_key": {
             "uidb36": world["reset"][0],

@@ -122,6 +122,13 @@ class Expert(models.Model):
                 fields=["family_name", "given_names", "id"], name="expert_name_keyset_idx"
             ),
             models.Index(fields=["updated_at", "id"], name="expert_updated_keyset_idx"),
+            # Matching reads these of every holder of a profile and area: from the index
+            # alone, not from the wide rows of the table (PostgreSQL; ignored elsewhere).
+            models.Index(
+                fields=["id"],
+                include=["home_administration", "passport_expiry", "family_name", "given_names"],
+                name="expert_matching_cover_idx",
+            ),
         ]
 
     def __str__(self):
@@ -158,7 +165,15 @@ class ExpertLanguage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["expert", "language"], name="one_level_per_language")
         ]
-        indexes = [models.Index(fields=["language", "proficiency"])]
+        indexes = [
+            models.Index(fields=["language", "proficiency"]),
+            # Matching's level in the position's language, read from the index alone.
+            models.Index(
+                fields=["expert", "language"],
+                include=["proficiency"],
+                name="language_level_cover_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.language} ({self.get_proficiency_display()})"
@@ -242,7 +257,11 @@ class UnavailablePeriod(models.Model):
                 condition=Q(end_date__gte=F("start_date")), name="unavailable_ends_after_start"
             )
         ]
-        indexes = [models.Index(fields=["expert", "start_date", "end_date"])]
+        indexes = [
+            models.Index(fields=["expert", "start_date", "end_date"]),
+            # Who is unavailable at a mission's dates: the periods ending after its start.
+            models.Index(fields=["end_date"], name="unavailable_end_idx"),
+        ]
 
     def __str__(self):
         return f"{self.start_date} - {self.end_date}"

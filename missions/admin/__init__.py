@@ -1,3 +1,9 @@
 """The missions app in the Django admin: funding sources, requests, missions and positions."""
 
-from missions.admin import missions, reference, requests, staffing  # noqa: F401 - registers them
+from missions.admin import (  # noqa: F401 - registers them
+    missions,
+    preparation,
+    reference,
+    requests,
+    staffing,
+)

@@ -3,6 +3,7 @@ here."""
 
 from django.contrib import admin
 
+from missions.admin.preparation import LogisticsItemInline
 from missions.models import (
     Assignment,
     CalendarFeed,
@@ -41,6 +42,7 @@ class AssignmentAdmin(ReadOnlyRecord):
     list_filter = ["state", "position__role", "position__mission__state"]
     search_fields = ["expert__family_name", "expert__given_names", "position__mission__reference"]
     list_select_related = ["expert", "position__profile_type", "position__area"]
+    inlines = [LogisticsItemInline]
 
 
 @admin.register(Release)

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 
 from experts.demo.requests import tiny_pdf
@@ -28,7 +29,10 @@ from experts.models import Accreditation, MemberAdministration
 from missions.enums import (
     AssignmentState,
     Delivery,
+    DocumentKind,
     InvitationState,
+    LogisticsItemKind,
+    LogisticsState,
     MissionState,
     MissionType,
     PositionRole,
@@ -49,7 +53,7 @@ from missions.models import (
     Position,
     Release,
 )
-from missions.services import invitations, positions
+from missions.services import invitations, positions, preparation, releases
 from missions.services import missions as mission_services
 
 S = MissionState
@@ -120,8 +124,9 @@ class Holders:
 
 
 class MissionGenerator:
-    def __init__(self, *, seed: int, today: date, holders: Holders):
+    def __init__(self, *, seed: int, today: date, holders: Holders, extra_seats: int = 0):
         self.rng = random.Random(f"missions-{seed}")
+        self.extra_seats = extra_seats
         self.today = today
         self.holders = holders
         self.keys = sorted(k for k, v in holders.accredited.items() if v)
@@ -202,16 +207,18 @@ class MissionGenerator:
         return S.PLANNED if roll < 0.6 else S.DRAFT
 
     def seats_for(self, kind: str) -> list[tuple[str, int]]:
+        extra = self.extra_seats
         if kind in WORKSHOPS:
-            roles = [(PositionRole.LEAD, 1), (PositionRole.CO_FACILITATOR, self.rng.randint(1, 2))]
+            co_facilitators = self.rng.randint(1, 2) + extra
+            roles = [(PositionRole.LEAD, 1), (PositionRole.CO_FACILITATOR, co_facilitators)]
             if self.rng.random() < 0.6:
                 roles.append((PositionRole.FIELD_EVALUATION, 1))
             if self.rng.random() < 0.5:
                 roles.append((PositionRole.RESOURCE_SPEAKER, 1))
             return roles
         roles = [(PositionRole.LEAD, 1)]
-        if self.rng.random() < 0.6:
-            roles.append((PositionRole.CO_FACILITATOR, 1))
+        if extra or self.rng.random() < 0.6:
+            roles.append((PositionRole.CO_FACILITATOR, 1 + extra))
         return roles
 
     def free_holder(self, candidates, start, end, beneficiary_pk, taken) -> int | None:
@@ -244,10 +251,16 @@ def _references(drafts) -> list[str]:
 
 
 @transaction.atomic
-def create_missions(count: int, *, seed: int, officers, experts, today: date) -> dict:
+def create_missions(
+    count: int, *, seed: int, officers, experts, today: date, extra_seats: int = 0
+) -> dict:
     """Create ``count`` demo missions staffed from ``experts`` (the pool); ``officers`` run them.
+    ``extra_seats`` co-facilitator seats are added to every mission: the demo keeps the 1-2
+    experts of a real roster, the benchmark asks for the 4 per mission of a heavier history.
     Returns how many rows of each kind were made."""
-    generator = MissionGenerator(seed=seed, today=today, holders=Holders.of(experts))
+    generator = MissionGenerator(
+        seed=seed, today=today, holders=Holders.of(experts), extra_seats=extra_seats
+    )
     drafts = sorted(generator.plan(count), key=lambda d: d["start"])
     rng = generator.rng
     missions = []
@@ -527,33 +540,33 @@ def _reports(assignments, seats, counts) -> None:
     counts["reports"] = len(rows)
 
 
-def invite_demo_expert(expert, *, officer, today: date) -> Invitation | None:
-    """The demo expert's invitation to answer, to a mission being staffed in an area they hold
-    (sent through the real service, email and in-app notice included). None when they hold no
-    accreditation or already have a pending invitation."""
-    if expert.invitations.filter(state=InvitationState.PENDING).exists():
-        return None
-    held = (
+def _held_by(expert):
+    return (
         Accreditation.objects.filter(expert=expert, state=AccreditationState.ACCREDITED)
         .select_related("area", "profile_type")
         .first()
     )
-    if held is None:
-        return None
-    home = expert.home_administration_id
+
+
+def _demo_expert_position(expert, held, *, officer, title: str, start: date):
+    """A virtual mission being staffed, away from the expert's administration, with a lead
+    seat in the pair ``held``: made through the services, events included."""
     beneficiary = (
-        MemberAdministration.objects.exclude(pk=home).order_by("pk").select_related("region")
-    ).first()
+        MemberAdministration.objects.exclude(pk=expert.home_administration_id)
+        .order_by("pk")
+        .select_related("region")
+        .first()
+    )
     mission = mission_services.create_mission(
-        title=f"Expert advisory: {held.area.name_en}",
+        title=title,
         mission_type=MissionType.EXPERT_ADVISORY,
         thematic_area=held.area,
         beneficiaries=[beneficiary],
         region=beneficiary.region,
         delivery=Delivery.VIRTUAL,
         location="Online",
-        start_date=today + timedelta(days=50),
-        end_date=today + timedelta(days=53),
+        start_date=start,
+        end_date=start + timedelta(days=3),
         working_languages=[],
         officer=officer,
         by=officer,
@@ -564,11 +577,63 @@ def invite_demo_expert(expert, *, officer, today: date) -> Invitation | None:
     )  # fmt: skip
     mission_services.plan(mission.pk, by=officer)
     mission_services.open_staffing(mission.pk, by=officer)
+    return position
+
+
+def invite_demo_expert(expert, *, officer, today: date) -> Invitation | None:
+    """The demo expert's invitation to answer, to a mission being staffed in an area they hold
+    (sent through the real service, email and in-app notice included). None when they hold no
+    accreditation or already have a pending invitation."""
+    if expert.invitations.filter(state=InvitationState.PENDING).exists():
+        return None
+    held = _held_by(expert)
+    if held is None:
+        return None
+    position = _demo_expert_position(
+        expert, held, officer=officer, title=f"Expert advisory: {held.area.name_en}",
+        start=today + timedelta(days=50),
+    )  # fmt: skip
     deadline = datetime.combine(today + timedelta(days=6), time(17), tzinfo=UTC)
     [invitation] = invitations.invite(
         position.pk, [expert], deadline=deadline, by=officer, accept_warnings=True
     )
     return invitation
+
+
+def seat_demo_expert(expert, *, officer, today: date) -> Mission | None:
+    """A confirmed mission of the demo expert's own, a few weeks ahead, as the services leave
+    it: invited, accepted, released (recorded by the officer), confirmed; part of the
+    checklist filled in and its terms of reference shared. None when they hold no
+    accreditation or already have a seat."""
+    if expert.assignments.exists():
+        return None
+    held = _held_by(expert)
+    if held is None:
+        return None
+    position = _demo_expert_position(
+        expert, held, officer=officer, title=f"Expert advisory (online): {held.area.name_en}",
+        start=today + timedelta(days=25),
+    )  # fmt: skip
+    deadline = datetime.combine(today + timedelta(days=3), time(17), tzinfo=UTC)
+    [invitation] = invitations.invite(
+        position.pk, [expert], deadline=deadline, by=officer, accept_warnings=True
+    )
+    seat = invitations.accept(invitation.pk, by=expert.user)
+    releases.release(
+        seat.release.pk, via=RecordedVia.OFFICER, by=officer,
+        answered_by="Head of human resources", note="Release confirmed by telephone.",
+    )  # fmt: skip
+    mission = mission_services.confirm(position.mission_id, by=officer)
+    preparation.update_item(
+        seat.pk, LogisticsItemKind.TRAVEL_DATES, by=expert.user, state=LogisticsState.NOT_NEEDED,
+        note="Online mission: no travel.",
+    )  # fmt: skip
+    terms = tiny_pdf(["Terms of reference (demo)", f"Expert advisory on {held.area.name_en}."])
+    preparation.add_document(
+        mission.pk, by=officer, kind=DocumentKind.TERMS_OF_REFERENCE, title="Terms of reference",
+        file=SimpleUploadedFile("terms.pdf", terms, content_type="application/pdf"),
+    )  # fmt: skip
+    return mission
 
 
 def delete_missions() -> int:

@@ -135,7 +135,9 @@ class MissionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["funding_source"].queryset = FundingSource.objects.filter(is_active=True)
-        self.fields["thematic_area"].queryset = ThematicArea.objects.filter(is_active=True)
+        # A request's acceptance (forms/requests.py) takes the area from the request.
+        if "thematic_area" in self.fields:
+            self.fields["thematic_area"].queryset = ThematicArea.objects.filter(is_active=True)
 
     def clean(self):
         data = super().clean()

@@ -2,6 +2,7 @@
 
 from missions.models.calendars import CalendarFeed
 from missions.models.missions import Mission, MissionEvent, MissionSequence, Position
+from missions.models.preparation import LogisticsItem, MissionDocument, RequestAttachment
 from missions.models.reference import FundingSource
 from missions.models.reports import MissionReport
 from missions.models.requests import AssistanceRequest
@@ -13,11 +14,14 @@ __all__ = [
     "CalendarFeed",
     "Evaluation",
     "Invitation",
+    "LogisticsItem",
     "FundingSource",
     "Mission",
+    "MissionDocument",
     "MissionEvent",
     "MissionReport",
     "MissionSequence",
     "Position",
     "Release",
+    "RequestAttachment",
 ]

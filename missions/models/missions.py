@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ace_portal.choices import ChoiceLabels
 from experts.enums import Proficiency
 from experts.models import Language, MemberAdministration, ProfileType, Region, ThematicArea
 from missions.enums import Delivery, MissionState, MissionType, PositionRole
@@ -28,7 +29,7 @@ class MissionQuerySet(models.QuerySet):
         return self.filter(state__in=states)
 
 
-class Mission(models.Model):
+class Mission(ChoiceLabels, models.Model):
     """A capacity-building activity the Secretariat plans, staffs and delivers.
 
     States change only through missions.services.missions (one function a transition); every
@@ -100,7 +101,13 @@ class Mission(models.Model):
                 name="mission_dates_in_order",
             ),
         ]
-        indexes = [models.Index(fields=["state", "start_date"], name="mission_state_start_idx")]
+        indexes = [
+            models.Index(fields=["state", "start_date"], name="mission_state_start_idx"),
+            # The list's order (latest start first) read from the index, not a sort of all.
+            models.Index(fields=["-start_date", "-id"], name="mission_latest_first_idx"),
+            # Missions overlapping some dates (the "busy" rule) end after their start.
+            models.Index(fields=["end_date"], name="mission_end_idx"),
+        ]
 
     def __str__(self):
         return f"{self.reference} {self.title}"
@@ -110,7 +117,7 @@ class Mission(models.Model):
         return (self.end_date - self.start_date).days + 1
 
 
-class MissionEvent(models.Model):
+class MissionEvent(ChoiceLabels, models.Model):
     """One change of a mission's state. Append-only: the history cannot be rewritten."""
 
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="events")
@@ -140,7 +147,7 @@ class MissionEvent(models.Model):
         return f"{self.mission.reference}: {self.from_state or '-'} → {self.to_state}"
 
 
-class Position(models.Model):
+class Position(ChoiceLabels, models.Model):
     """A seat, or several alike, to fill on a mission."""
 
     mission = models.ForeignKey(

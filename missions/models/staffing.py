@@ -6,12 +6,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ace_portal.choices import ChoiceLabels
 from experts.models import Expert, MemberAdministration
 from missions.enums import AssignmentState, InvitationState, RecordedVia, ReleaseState
 from missions.models.missions import Position
 
 
-class Invitation(models.Model):
+class Invitation(ChoiceLabels, models.Model):
     """An expert invited to a position, with a deadline to answer."""
 
     position = models.ForeignKey(
@@ -55,7 +56,7 @@ class Invitation(models.Model):
         return f"{self.expert} · {self.position}"
 
 
-class Assignment(models.Model):
+class Assignment(ChoiceLabels, models.Model):
     """An expert who accepted a seat: confirmed once their home administration releases them."""
 
     position = models.ForeignKey(
@@ -96,7 +97,7 @@ def release_letter_path(instance, filename):
     return f"releases/{instance.pk}/{uuid.uuid4().hex}.pdf"
 
 
-class Release(models.Model):
+class Release(ChoiceLabels, models.Model):
     """The home administration's answer to the request to release its officer for a mission.
 
     Asked by email to the administration's release contacts, with a signed link; answered by

@@ -259,8 +259,7 @@ def cascade(position_pk: int) -> Invitation | None:
     if staffing.open_seats(position) - pending <= 0:
         return None
     asked = set(Invitation.objects.filter(position=position).values_list("expert_id", flat=True))
-    result = matching.match(position, limit=len(asked) + 1)
-    nxt = next((c for c in result.candidates if c.expert_id not in asked), None)
+    nxt = next(iter(matching.ranked(position, limit=1, skip=asked)), None)
     if nxt is None:
         last = Invitation.objects.filter(position=position).order_by("-pk").first()
         if last is not None:

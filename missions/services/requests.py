@@ -1,20 +1,89 @@
-"""Requests for assistance from Member administrations: recorded, then accepted into a mission
-or declined with a reason (or kept waiting, which needs no action)."""
+"""Requests for assistance from Member administrations: recorded with their attachments, then
+accepted into a mission or declined with a reason (or kept waiting, which needs no action)."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from experts.services import uploads
 from missions.enums import RequestState
-from missions.models import AssistanceRequest
+from missions.models import AssistanceRequest, RequestAttachment
 from missions.services import missions
 from missions.services.errors import MissionError
+
+# A request comes with its letter and perhaps a needs assessment or two: a handful of files.
+MAX_ATTACHMENTS = 5
+# What a Member's letter arrives as: a PDF, or a scan as a picture (WebP is no scanner's output).
+SCAN_TYPES = {".png": "image/png", ".jpg": "image/jpeg"}
 
 
 class RequestAlreadyDecided(MissionError):
     pass
 
 
+def check_attachment(upload) -> tuple[str, str]:
+    """The suffix and content type an attachment is stored with, judged by its content (a PDF,
+    or a PNG or JPEG scan) and size; ValidationError with a message for the uploader otherwise.
+    No side effects."""
+    not_accepted = _("This file is neither a PDF document nor a PNG or JPEG picture.")
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        uploads.validate_pdf(upload, message=not_accepted)
+        return ".pdf", "application/pdf"
+    try:
+        suffix = uploads.validate_photo(upload)
+    except ValidationError as refused:
+        if refused.code in ("empty", "too_large"):
+            raise
+        raise ValidationError(not_accepted, code="not_accepted") from None
+    if suffix not in SCAN_TYPES:
+        raise ValidationError(not_accepted, code="not_accepted")
+    return suffix, SCAN_TYPES[suffix]
+
+
+def attachment_problems(attachments) -> list[str]:
+    """What is wrong with these files as a request's attachments, one message a bad file
+    (naming it) or one for too many files; empty when they may all be kept. No side effects."""
+    if len(attachments) > MAX_ATTACHMENTS:
+        return [_("Attach at most %(count)d files to a request.") % {"count": MAX_ATTACHMENTS}]
+    problems = []
+    for upload in attachments:
+        try:
+            check_attachment(upload)
+        except ValidationError as refused:
+            name = uploads.safe_original_name(upload, _("a file without a name"))
+            problems.append(
+                _("%(name)s: %(problem)s") % {"name": name, "problem": refused.messages[0]}
+            )
+    return problems
+
+
+def attach(request: AssistanceRequest, upload, *, by) -> RequestAttachment:
+    """Keep ``upload`` with ``request``, under a name of the portal's (only its checked type
+    shows in it); the uploader's file name is kept apart, cleaned, for the download.
+
+    Side effects: one RequestAttachment row and its file in private storage.
+    """
+    try:
+        suffix, content_type = check_attachment(upload)
+    except ValidationError as refused:
+        raise MissionError(refused.messages[0]) from None
+    attachment = RequestAttachment(
+        request=request,
+        original_name=uploads.safe_original_name(upload, f"attachment{suffix}"),
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    attachment.file.save(f"attachment{suffix}", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
 def record_request(
     *,
     requesting_administration,
@@ -26,16 +95,21 @@ def record_request(
     preferred_start=None,
     preferred_end=None,
     received_on=None,
+    attachments=(),
 ) -> AssistanceRequest:
-    """Record a request received from a Member administration (by letter or email).
+    """Record a request received from a Member administration (by letter or email), with up to
+    MAX_ATTACHMENTS files that came with it: all of them kept, or none and no request.
 
-    Side effects: one AssistanceRequest row, waiting.
+    Side effects: one AssistanceRequest row, waiting; one RequestAttachment (and file) each.
     """
     if preferred_start and preferred_end and preferred_end < preferred_start:
         raise MissionError(_("The preferred end cannot be before the preferred start."))
     if not (justification or "").strip():
         raise MissionError(_("Say what the administration asks for and why."))
-    return AssistanceRequest.objects.create(
+    # Every file is checked before anything is written, so a bad one leaves no file behind.
+    if problems := attachment_problems(attachments):
+        raise MissionError(" ".join(problems))
+    request = AssistanceRequest.objects.create(
         requesting_administration=requesting_administration,
         thematic_area=thematic_area,
         mission_type=mission_type,
@@ -46,6 +120,9 @@ def record_request(
         received_on=received_on or timezone.localdate(),
         created_by=by,
     )
+    for upload in attachments:
+        attach(request, upload, by=by)
+    return request
 
 
 def _lock_waiting(pk: int) -> AssistanceRequest:

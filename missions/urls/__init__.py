@@ -1,6 +1,16 @@
 """The missions app's URLs, one module per capability, under the ``missions:`` namespace."""
 
-from missions.urls import calendars, invitations, missions, my_missions, releases, reports
+from missions.urls import (
+    calendars,
+    invitations,
+    missions,
+    month_calendar,
+    my_missions,
+    preparation,
+    releases,
+    reports,
+    requests,
+)
 
 mission_urls = (
     [
@@ -10,6 +20,9 @@ mission_urls = (
         *missions.urlpatterns,
         *reports.urlpatterns,
         *calendars.urlpatterns,
+        *preparation.urlpatterns,
+        *requests.urlpatterns,
+        *month_calendar.urlpatterns,
     ],
     "missions",
 )

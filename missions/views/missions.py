@@ -1,6 +1,7 @@
 """The Secretariat's missions: the list with its filters, a new mission, one mission's page with
 its positions, invitations, seats, releases and history, and the moves from state to state."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Sum
@@ -11,11 +12,19 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from experts.permissions import secretariat_required
-from missions.enums import POSITION_STATES, SEAT_HOLDING_STATES
+from missions.enums import POSITION_STATES, SEAT_HOLDING_STATES, LogisticsItemKind
 from missions.forms.missions import MissionFilterForm, MissionForm, MoveForm, PositionForm
+from missions.forms.preparation import DocumentForm
 from missions.forms.reports import DecideReportForm
-from missions.models import Assignment, Invitation, Mission, MissionEvent, Position
-from missions.services import calendars, positions
+from missions.models import (
+    Assignment,
+    Invitation,
+    LogisticsItem,
+    Mission,
+    MissionEvent,
+    Position,
+)
+from missions.services import calendars, positions, preparation
 from missions.services import missions as services
 from missions.services.errors import MissionError
 from missions.services.evaluations import EVALUATED_STATES
@@ -69,8 +78,11 @@ def mission_list(request):
 def mission_for_page(reference: str) -> Mission:
     """One mission with everything its page shows, in a constant number of queries."""
     invitations = Invitation.objects.select_related("expert").order_by("invited_at", "pk")
-    assignments = Assignment.objects.select_related("expert", "release", "evaluation").order_by(
-        "pk"
+    settled = LogisticsItem.objects.filter(state__in=preparation.SETTLED_STATES)
+    assignments = (
+        Assignment.objects.select_related("expert", "release", "evaluation")
+        .annotate(checklist_settled=_per_mission(settled, "assignment", Count("pk")))
+        .order_by("pk")
     )
     positions = Position.objects.select_related(
         "profile_type", "area", "language"
@@ -83,6 +95,7 @@ def mission_for_page(reference: str) -> Mission:
             "working_languages",
             Prefetch("positions", positions.order_by("pk")),
             Prefetch("events", MissionEvent.objects.select_related("by").order_by("at", "pk")),
+            "documents",
         ),
         reference=reference,
     )
@@ -124,6 +137,10 @@ def mission_detail(request, reference, position_form=None):
         "position_form": (position_form or PositionForm())
         if mission.state in POSITION_STATES
         else None,
+        "seat_holding": SEAT_HOLDING_STATES,
+        "checklist_items": len(LogisticsItemKind),
+        "document_form": DocumentForm() if preparation.is_open(mission) else None,
+        "document_limit": settings.MISSION_DOCUMENT_MAX_BYTES,
     }
     return render(request, "missions/missions/detail.html", context)
 

@@ -33,6 +33,7 @@ def _position(reference, pk) -> Position:
 
 
 def _rows(candidates):
+    # Candidates (ranked, with points) or the excluded (matching.Judged, rules only).
     """What a table row shows of each candidate: the administration's name (one query for the
     page), the points in the order of the criteria, the labels of the rules broken."""
     names = {
@@ -45,7 +46,8 @@ def _rows(candidates):
         {
             "candidate": c,
             "administration": names.get(c.administration_id, ""),
-            "points": [c.points[name] for name in matching.CRITERIA],
+            # The excluded have no points: only candidates are ranked.
+            "points": [c.points[name] for name in matching.CRITERIA] if c.points else [],
             "rules": [matching.RULE_LABELS[rule] for rule in c.rules],
         }
         for c in candidates
@@ -57,8 +59,12 @@ def candidates(request, reference, pk):
     position = _position(reference, pk)
     result = matching.match(position)
     rule = request.GET.get("rule", "")
-    excluded = [c for c in result.excluded if not rule or rule in c.rules]
-    excluded_page = Paginator(excluded, EXCLUDED_PAGE_SIZE).get_page(request.GET.get("page"))
+    if rule not in matching.RULES:
+        rule = ""
+    # The page of ids, then one query for their names: not the names of thousands.
+    excluded_page = Paginator(result.excluded_ids(rule), EXCLUDED_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     found = None
     find_form = FindExpertForm(request.GET if "expert" in request.GET else None)
     if find_form.is_valid():
@@ -74,11 +80,11 @@ def candidates(request, reference, pk):
         "open_seats": staffing.open_seats(position),
         "candidates": _rows(result.candidates),
         "counts": [(r, matching.RULE_LABELS[r], result.counts[r]) for r in matching.RULES],
-        "excluded_total": len(result.excluded) + result.without_accreditation,
+        "excluded_total": result.excluded_count + result.without_accreditation,
         "without_accreditation": result.without_accreditation,
         "rule": rule,
         "rule_label": matching.RULE_LABELS.get(rule, ""),
-        "excluded": _rows(list(excluded_page.object_list)),
+        "excluded": _rows(result.excluded(list(excluded_page.object_list))),
         "excluded_page": excluded_page,
         "criteria": [(c, matching.CRITERION_LABELS[c]) for c in matching.CRITERIA],
         # Only the deadline is rendered from the form: the table holds the checkboxes.

@@ -86,6 +86,10 @@ def test_the_expert_gets_an_address_from_my_missions(client, pool):
     client.force_login(user)
     page = client.get(reverse("missions:mine"))
     assert "Get a calendar address for my missions" in page.text
+    # The feed's section is in the page once, not inside its <title> as well.
+    title = page.text.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title
+    assert page.text.count('id="calendar-title"') == 1
     response = client.post(reverse("missions:manage_calendar"), {"action": "create"}, follow=True)
     assert "Your calendar address is ready." in response.text
     assert calendars.url_of(user) in response.text

@@ -75,7 +75,21 @@ def test_the_demo_expert_has_an_invitation_and_a_second_run_keeps_everything(see
     assert demo.invitations.filter(state=InvitationState.PENDING).count() == 1
 
 
+def test_the_demo_expert_has_a_confirmed_mission_being_prepared(seeded):
+    demo = Expert.objects.get(user__email="expert@demo.ace-portal.example")
+    [seat] = demo.assignments.select_related("position__mission", "release")
+    assert seat.state == AssignmentState.CONFIRMED
+    assert seat.release.state == ReleaseState.RELEASED
+    mission = seat.position.mission
+    assert mission.state == MissionState.CONFIRMED
+    assert mission.documents.count() == 1
+    assert seat.logistics.count() == 1
+    call_command("seed_demo", verbosity=0)
+    assert demo.assignments.count() == 1
+
+
 def test_a_reset_rebuilds_the_missions(seeded):
     call_command("seed_demo", experts=60, missions=10, seed=4, reset=True, verbosity=0)
-    # Ten seeded, and the demo expert's own.
-    assert Mission.objects.count() == 11
+    # Ten seeded, and the demo expert's two: the one they are confirmed on, the one they are
+    # invited to.
+    assert Mission.objects.count() == 12

@@ -42,6 +42,8 @@ from experts.models import (
     Expert,
 )
 from missions.demo import missions as demo_missions
+from missions.demo import preparation as demo_preparation
+from missions.demo import requests as demo_requests
 from missions.enums import MissionState
 from missions.models import Mission
 
@@ -134,11 +136,12 @@ class Command(BaseCommand):
             self.stdout.write("Missions exist already; kept (pass --reset to rebuild them).")
         elif missions and demo.pool_users().exists():
             self.create_missions(missions, seed=seed, officers=officers)
+        demo_requests.create_requests(officers=officers, today=timezone.localdate())
         demo_expert = Expert.objects.filter(user__email=DEMO_ACCOUNTS[0].email).first()
-        if demo_expert is not None:
-            demo_missions.invite_demo_expert(
-                demo_expert, officer=officers[0], today=timezone.localdate()
-            )
+        if demo_expert is not None and missions:  # --missions 0: no mission at all
+            today = timezone.localdate()
+            demo_missions.seat_demo_expert(demo_expert, officer=officers[0], today=today)
+            demo_missions.invite_demo_expert(demo_expert, officer=officers[0], today=today)
         self.print_logins(logins)
 
     def create_missions(self, count, *, seed, officers):
@@ -154,6 +157,7 @@ class Command(BaseCommand):
         except LookupError as error:
             self.stdout.write(f"No missions: {error}")
             return
+        created |= demo_preparation.prepare_missions(seed=seed)
         states = ", ".join(
             f"{created.get(f'state:{state}', 0)} {state.label.lower()}" for state in MissionState
         )
@@ -162,7 +166,9 @@ class Command(BaseCommand):
                 f"Created {count} missions in {time.monotonic() - started:.1f} s: {states}; "
                 f"{created.get('assignments', 0)} assignments, "
                 f"{created.get('invitations', 0)} invitations, "
-                f"{created.get('evaluations', 0)} evaluations."
+                f"{created.get('evaluations', 0)} evaluations, "
+                f"{created.get('logistics', 0)} checklist items, "
+                f"{created.get('documents', 0)} documents."
             )
         )
 
@@ -175,6 +181,8 @@ class Command(BaseCommand):
                     Expert.objects.filter(user__in=demo.pool_users())
                 )
                 # First, as missions refer to experts and to the demo staff accounts.
+                demo_requests.delete_requests()
+                demo_preparation.delete_preparation()
                 missions = demo_missions.delete_missions()
                 # Then, as events and workshops refer to the demo staff accounts. This
                 # empties the whole accreditation history (see --help).

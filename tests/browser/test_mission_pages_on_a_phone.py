@@ -1,0 +1,88 @@
+"""Every missions page at 360 px, on the demo's data (missions in every state, requests,
+checklists, documents): nothing scrolls sideways and the console stays quiet, for the
+Secretariat's pages and the expert's. The pages are found from the data, so each state of a
+mission and each kind of page is seen with real content, not an empty table."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from playwright.sync_api import Page
+
+from missions.enums import AssignmentState, MissionState, RequestState
+from missions.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from missions.models import Assignment, AssistanceRequest, Mission, Release
+
+from .conftest import BROWSER_DB, fresh_totp_code, sign_in
+from .test_missions import _no_sideways_scrolling, _watch
+
+pytestmark = [pytest.mark.browser, BROWSER_DB]
+
+EXPERT, OFFICER = DEMO_ACCOUNTS[0], DEMO_ACCOUNTS[2]
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture
+def demo(live_server):
+    call_command("seed_demo", experts=120, missions=40, seed=5, verbosity=0)
+
+
+def secretariat_pages() -> list[str]:
+    pages = [
+        reverse("missions:list"),
+        reverse("missions:create"),
+        reverse("missions:month_calendar"),
+        reverse("missions:needs_action"),
+        reverse("missions:requests"),
+        reverse("missions:record_request"),
+    ]
+    for state in MissionState:
+        mission = Mission.objects.filter(state=state).order_by("pk").first()
+        pages.append(reverse("missions:detail", args=[mission.reference]))
+    staffing = Mission.objects.filter(state=MissionState.STAFFING).order_by("pk").first()
+    pages.append(
+        reverse("missions:candidates", args=[staffing.reference, staffing.positions.first().pk])
+    )
+    seat = Assignment.objects.filter(state=AssignmentState.CONFIRMED).order_by("pk")
+    pages.append(reverse("missions:checklist", args=[seat.first().pk]))
+    delivered = seat.filter(position__mission__state=MissionState.DELIVERED).first()
+    pages.append(reverse("missions:evaluate", args=[delivered.pk]))
+    pages.append(reverse("missions:release_record", args=[Release.objects.first().pk]))
+    for state in RequestState:
+        request = AssistanceRequest.objects.filter(state=state).first()
+        pages.append(reverse("missions:request_detail", args=[request.pk]))
+    waiting = AssistanceRequest.objects.filter(state=RequestState.WAITING).first()
+    pages.append(reverse("missions:accept_request", args=[waiting.pk]))
+    return pages
+
+
+def expert_pages() -> list[str]:
+    pages = [reverse("missions:mine")]
+    seats = Assignment.objects.filter(expert__user__email=EXPERT.email)
+    for seat in seats.select_related("position__mission"):
+        pages.append(reverse("missions:my_mission", args=[seat.position.mission.reference]))
+    return pages
+
+
+def _visit_all(page: Page, base: str, paths: list[str]) -> None:
+    for path in paths:
+        response = page.goto(f"{base}{path}")
+        assert response.status == 200, f"{path} answered {response.status}"
+        _no_sideways_scrolling(page)
+
+
+def test_every_missions_page_fits_a_phone(demo, browser, live_server, current_totp_code):
+    errors = []
+    officer = _watch(browser.new_page(viewport=PHONE), errors)
+    sign_in(officer, live_server.url, OFFICER.email, DEMO_PASSWORD)
+    code = fresh_totp_code(lambda: current_totp_code(OFFICER.totp_secret))
+    officer.locator("input[name=code]").fill(code)
+    officer.get_by_role("button", name="Sign In").click()
+    officer.wait_for_url(lambda url: "/accounts/" not in url)
+    _visit_all(officer, live_server.url, secretariat_pages())
+
+    expert = _watch(browser.new_page(viewport=PHONE), errors)
+    sign_in(expert, live_server.url, EXPERT.email, DEMO_PASSWORD)
+    paths = expert_pages()
+    assert len(paths) > 1, "the demo expert has no mission of their own to open"
+    _visit_all(expert, live_server.url, paths)
+    assert errors == []
