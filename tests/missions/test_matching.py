@@ -256,3 +256,25 @@ def test_matching_costs_the_same_queries_whatever_the_pool(position, pool, extra
     assert len(result.candidates) == 4 + extra
     # The position, the verdicts, the pool's size, the ranked; PostgreSQL keeps plans serial.
     assert len(queries) == 4 + (connection.vendor == "postgresql")
+
+
+def test_an_older_accreditation_of_the_pair_neither_doubles_nor_excludes_an_expert(position, pool):
+    # The partial unique constraint allows a withdrawn accreditation beside the live one.
+    amani = pool["amani"]
+    live = amani.accreditations.get()
+    Accreditation.objects.create(
+        expert=amani,
+        profile_type=live.profile_type,
+        area=live.area,
+        state=AccreditationState.WITHDRAWN,
+        phase=AccreditationPhase.COMPLETE,
+        valid_until=date(2025, 1, 1),
+    )
+    result = matching.match(position, today=TODAY)
+    names = [c.name.split(",")[0] for c in result.candidates]
+    assert names.count("Amani") == 1
+    assert result.counts[matching.STANDING] == 1  # still only Suspended
+    assert matching.assess(position, amani, today=TODAY).rules == []
+    # Withdrawn alone is out of standing, not "nothing held".
+    live.delete()
+    assert matching.assess(position, amani, today=TODAY).rules == [matching.STANDING]
