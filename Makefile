@@ -13,6 +13,9 @@ STAMP := $(VENV)/.installed
 I18N_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=var --ignore=node_modules
 
 RUN_ADDR ?= 127.0.0.1:8000
+# Links in emails (footer, List-Unsubscribe) point where `make run` listens; a server on all
+# interfaces (0.0.0.0) is reached locally at 127.0.0.1. An ACE_BASE_URL already set wins.
+RUN_BASE_URL := http://$(subst 0.0.0.0,127.0.0.1,$(RUN_ADDR))
 PYTEST_ARGS ?=
 BENCH ?=
 BENCH_ARGS ?=
@@ -72,7 +75,7 @@ run: venv compilemessages
 	@mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
-	$(MANAGE) runserver $(RUN_ADDR)
+	ACE_BASE_URL="$${ACE_BASE_URL:-$(RUN_BASE_URL)}" $(MANAGE) runserver $(RUN_ADDR)
 
 # Tests run against PostgreSQL and Redis; a variable already set in the environment wins.
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ace_portal

@@ -365,4 +365,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # Django's own "django" logger prints to the console under DEBUG and propagates to the root
+    # as well: every line twice under runserver. It only propagates here; "django.server" (the
+    # request lines) keeps Django's handler and does not propagate.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }

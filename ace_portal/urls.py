@@ -17,6 +17,7 @@ handler429 = "ace_portal.accounts.views.rate_limited"
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    path("favicon.ico", account_views.favicon, name="favicon"),
     path(
         "accounts/invitation/<str:token>/",
         account_views.accept_invitation,

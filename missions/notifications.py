@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from ace_portal.notifications.kinds import Kind, register
+from ace_portal.notifications.kinds import ADMINISTRATIONS, EXPERTS, SECRETARIAT, Kind, register
 
 INVITATION = "missions.invitation"
 INVITATION_WITHDRAWN = "missions.invitation_withdrawn"
@@ -21,16 +21,19 @@ register(
         template="mission-invitation",
         essential=True,
         secret_context=("answer_url",),
+        audience=EXPERTS,
     ),
     Kind(
         INVITATION_WITHDRAWN,
         _("An invitation withdrawn because the position was filled"),
         template="mission-invitation-withdrawn",
+        audience=EXPERTS,
     ),
     Kind(
         STAFFING_UPDATE,
         _("Answers to the invitations of my missions (Secretariat)"),
         template="mission-staffing-update",
+        audience=SECRETARIAT,
     ),
     # To a Member administration's release contacts (addresses without an account).
     Kind(
@@ -40,6 +43,7 @@ register(
         essential=True,
         in_app=False,
         secret_context=("release_url",),
+        audience=ADMINISTRATIONS,
     ),
     # The expert learns they are confirmed, or that their administration did not release them.
     Kind(
@@ -47,22 +51,26 @@ register(
         _("My administration's answer on my release for a mission"),
         template="mission-assignment-decided",
         essential=True,
+        audience=EXPERTS,
     ),
     Kind(
         MISSION_CANCELLED,
         _("A mission I was to take part in is cancelled"),
         template="mission-cancelled",
         essential=True,
+        audience=EXPERTS,
     ),
     # To the lead expert: the report is due soon or overdue, accepted or sent back.
     Kind(
         REPORT,
         _("My mission reports: due dates and the officer's answers"),
         template="mission-report",
+        audience=EXPERTS,
     ),
     Kind(
         REPORT_SUBMITTED,
         _("Mission reports submitted for my missions (Secretariat)"),
         template="mission-report-submitted",
+        audience=SECRETARIAT,
     ),
 )

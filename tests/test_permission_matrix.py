@@ -89,6 +89,7 @@ def row(anonymous, password_only_staff, expert, other_expert, secretariat, admin
 # also denied by a POST to the same URL (checked by the test).
 MATRIX: dict[str, tuple[str, ...]] = {
     "home": row("login", "2fa", "302", "302", "302", "302"),
+    "favicon": row("302", "2fa", "302", "302", "302", "302"),
     "accept_invitation": row("200", "2fa", "200", "200", "200", "200"),
     "account_overview": row("login", "2fa", "200", "200", "200", "200"),
     "account_login": row("200", "2fa", "302", "302", "302", "302"),

@@ -1,5 +1,6 @@
 """Settings from the environment: the typed readers, and production mode's safeguards."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -195,3 +196,58 @@ def test_env_int_list_reads_numbers_and_keeps_the_default_when_empty(monkeypatch
     monkeypatch.setenv("ACE_TEST_DAYS", "9x")
     with pytest.raises(ImproperlyConfigured, match="ACE_TEST_DAYS"):
         env_int_list("ACE_TEST_DAYS", "90,30,7")
+
+
+def test_a_log_line_is_printed_once_under_debug():
+    # runserver runs with DEBUG on, where Django's "django" logger has a console handler of its
+    # own; with the root's, every line came out twice.
+    script = (
+        "import logging, django; django.setup(); "
+        "logging.getLogger('django.request').warning('from django.request'); "
+        "logging.getLogger('django.server').warning('from django.server'); "
+        "logging.getLogger('missions').warning('from missions')"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+        "DJANGO_SETTINGS_MODULE": "ace_portal.settings",
+        "DJANGO_DEBUG": "true",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    for name in ("django.request", "django.server", "missions"):
+        assert lines.count(f"from {name}") == 1, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("run_addr", "base_url"),
+    [("127.0.0.1:8101", "http://127.0.0.1:8101"), ("0.0.0.0:8000", "http://127.0.0.1:8000")],
+)
+def test_make_run_links_emails_to_where_it_listens(run_addr, base_url):
+    env = {k: v for k, v in os.environ.items() if k != "ACE_BASE_URL"}
+    planned = subprocess.run(
+        ["make", "-n", "run", f"RUN_ADDR={run_addr}"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    [runserver] = [line for line in planned.splitlines() if "runserver" in line]
+    # The environment the server starts with: the line's assignments, then print the variable.
+    assignments = runserver.split(" .venv/", 1)[0]
+    started = subprocess.run(
+        ["sh", "-c", f'{assignments} sh -c "echo \\$ACE_BASE_URL"'],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
+    assert started.stdout.strip() == base_url, runserver

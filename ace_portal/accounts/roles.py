@@ -6,6 +6,8 @@ One place answers "which role does this user have"; views and templates ask here
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ace_portal.notifications import kinds
+
 
 class Role(models.TextChoices):
     EXPERT = "Expert", _("Expert")
@@ -37,3 +39,13 @@ def is_staff_role(user) -> bool:
 
 def is_expert(user) -> bool:
     return bool(user.is_authenticated and Role.EXPERT in _group_names(user))
+
+
+def notification_audiences(user) -> set[str]:
+    """Whose notifications ``user`` may set preferences for (besides everyone's)."""
+    found = set()
+    if is_expert(user):
+        found.add(kinds.EXPERTS)
+    if is_secretariat(user):
+        found.add(kinds.SECRETARIAT)
+    return found

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -12,6 +13,13 @@ from ace_portal.cache import cache_available
 from . import services
 from .forms import ActivationForm
 from .roles import is_expert, is_secretariat
+
+
+def favicon(request):
+    """Pages without the portal's <link rel="icon"> (the admin's) make browsers ask for
+    /favicon.ico: send them to the icon (its static address is known only at request time,
+    once the manifest of the static files is read)."""
+    return redirect(static("img/favicon.svg"))
 
 
 def home(request):

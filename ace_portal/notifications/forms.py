@@ -13,11 +13,12 @@ class PreferencesForm(forms.Form):
         label=_("How to receive emails"), choices=Digest.choices, widget=forms.RadioSelect
     )
 
-    def __init__(self, *args, preferences, **kwargs):
+    def __init__(self, *args, preferences, audiences=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.preferences = preferences
+        self.kinds = kinds.optional_kinds(audiences)
         self.fields["digest"].initial = preferences.digest
-        for kind in kinds.optional_kinds():
+        for kind in self.kinds:
             self.fields[self.field_name(kind)] = forms.BooleanField(
                 label=kind.label,
                 required=False,
@@ -29,8 +30,9 @@ class PreferencesForm(forms.Form):
         return "email_" + kind.code.replace(".", "__")
 
     def muted_kinds(self) -> list[str]:
-        return [
-            kind.code
-            for kind in kinds.optional_kinds()
-            if not self.cleaned_data.get(self.field_name(kind))
+        """The kinds muted after this form: those it shows, as ticked; the others as before."""
+        shown = {kind.code for kind in self.kinds}
+        kept = [code for code in self.preferences.muted_kinds if code not in shown]
+        return kept + [
+            kind.code for kind in self.kinds if not self.cleaned_data.get(self.field_name(kind))
         ]

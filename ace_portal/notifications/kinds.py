@@ -4,9 +4,17 @@ A kind names its email templates (templates/emails/<template>-subject.txt, -body
 -body.html), whether a person may turn its emails off, and whether it shows in the bell.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+
+# Whom a kind is for: a person is offered the email preferences of their audiences only (an
+# expert is not asked whether they want the Secretariat's weekly list).
+EVERYONE = "everyone"
+EXPERTS = "experts"
+SECRETARIAT = "secretariat"
+ADMINISTRATIONS = "administrations"  # Member administrations' addresses: no preferences
 
 
 @dataclass(frozen=True)
@@ -20,6 +28,7 @@ class Kind:
     in_app: bool = True
     # Context keys removed once the email is sent (e.g. a single-use activation link).
     secret_context: tuple[str, ...] = ()
+    audience: str = EVERYONE
 
 
 REGISTRY: dict[str, Kind] = {}
@@ -34,6 +43,35 @@ def get(code: str) -> Kind:
     return REGISTRY[code]
 
 
-def optional_kinds() -> list[Kind]:
-    """The kinds a person may turn off or batch into a digest, in a stable order."""
-    return sorted((k for k in REGISTRY.values() if not k.essential), key=lambda k: k.code)
+def _nobody_yet(user) -> set[str]:
+    return set()
+
+
+# The accounts app, which knows the roles, tells this one a person's audiences at start-up.
+_audiences: Callable[[object], set[str]] = _nobody_yet
+
+
+def set_audiences(find: Callable[[object], set[str]]) -> None:
+    global _audiences
+    _audiences = find
+
+
+def audiences_of(user) -> set[str]:
+    return {EVERYONE, *_audiences(user)}
+
+
+def _for(audiences, kind: Kind) -> bool:
+    return audiences is None or kind.audience in audiences
+
+
+def optional_kinds(audiences: set[str] | None = None) -> list[Kind]:
+    """The kinds a person may turn off or batch into a digest, in a stable order: of
+    ``audiences`` only, when given."""
+    found = (k for k in REGISTRY.values() if not k.essential and _for(audiences, k))
+    return sorted(found, key=lambda k: k.code)
+
+
+def essential_kinds(audiences: set[str] | None = None) -> list[Kind]:
+    """The kinds always emailed at once, in a stable order: of ``audiences`` only, when given."""
+    found = (k for k in REGISTRY.values() if k.essential and _for(audiences, k))
+    return sorted(found, key=lambda k: k.code)

@@ -56,14 +56,15 @@ def mark_all_read(request):
 
 def _preferences_page(request, user, *, action_url):
     preferences = outbox.settings_for(user)
-    form = PreferencesForm(request.POST or None, preferences=preferences)
+    audiences = kinds.audiences_of(user)
+    form = PreferencesForm(request.POST or None, preferences=preferences, audiences=audiences)
     if request.method == "POST" and form.is_valid():
         centre.save_preferences(
             user, digest=form.cleaned_data["digest"], muted_kinds=form.muted_kinds()
         )
         messages.success(request, _("Your email preferences are saved."))
         return redirect(action_url)
-    essential = sorted((k for k in kinds.REGISTRY.values() if k.essential), key=lambda k: k.code)
+    essential = kinds.essential_kinds(audiences)
     return render(
         request,
         "notifications/preferences.html",

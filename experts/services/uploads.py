@@ -17,11 +17,19 @@ def _check_size(upload, limit: int) -> None:
     if upload.size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
     if upload.size > limit:
-        raise ValidationError(
-            _("The file is %(size)s; the limit is %(limit)s.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-            code="too_large",
-        )
+        size, most = filesizeformat(upload.size), filesizeformat(limit)
+        if size == most:
+            # "10.0 MB; the limit is 10.0 MB" reads as a contradiction: say by how much.
+            message = _("The file is %(over)s over the limit of %(limit)s.") % {
+                "over": filesizeformat(upload.size - limit),
+                "limit": most,
+            }
+        else:
+            message = _("The file is %(size)s; the limit is %(limit)s.") % {
+                "size": size,
+                "limit": most,
+            }
+        raise ValidationError(message, code="too_large")
 
 
 def safe_original_name(upload, default: str) -> str:

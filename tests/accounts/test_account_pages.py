@@ -55,3 +55,10 @@ def test_password_reset_sends_link_to_expert(client, alice, mailoutbox):
     assert message.to == [alice.user.email]
     assert message.subject.startswith("[ACE Portal] ")
     assert "/accounts/password/reset/key/" in message.body
+
+
+def test_favicon_ico_leads_to_the_portal_icon(client):
+    # Pages without the portal's <link rel="icon"> (the admin's) make browsers ask for it.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith("/img/favicon.svg")

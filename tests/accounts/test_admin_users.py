@@ -62,3 +62,13 @@ def test_admin_user_changelist_search(admin_client_mfa, alice, bob):
 
 def test_admin_invitation_cannot_be_added_in_admin(admin_client_mfa):
     assert admin_client_mfa.get(reverse("admin:accounts_invitation_add")).status_code == 403
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_admin_index_names_each_section_once(admin_client_mfa, admin_user, language):
+    admin_user.preferred_language = language
+    admin_user.save(update_fields=["preferred_language"])
+    response = admin_client_mfa.get(reverse("admin:index"))
+    assert response["Content-Language"] == language
+    names = [str(app["name"]) for app in response.context["app_list"]]
+    assert len(names) == len(set(names)), names

@@ -33,12 +33,37 @@ TIMEOUT_MS = 5_000
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+def watch_console(page: Page, errors: list) -> Page:
+    """Collect ``page``'s console errors and uncaught exceptions into ``errors``."""
+    page.on("console", lambda m: m.type == "error" and errors.append(f"{page.url}: {m.text[:200]}"))
+    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+    # The console names no address for a failed load: the response does.
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and errors.append(f"{page.url}: {r.status} for {r.url}"),
+    )
+    return page
+
+
 @pytest.fixture
-def page(page: Page) -> Page:
+def expected_console_errors() -> list[str]:
+    """Parts of the console errors a test provokes on purpose (a page it expects to be 404)."""
+    return []
+
+
+@pytest.fixture
+def page(page: Page, expected_console_errors):
+    """Every browser test's page fails its test on a console error (a CSP refusal, a missing
+    file, a script error), in this page or any other its test opens in the same context."""
     page.set_default_timeout(TIMEOUT_MS)
     page.set_default_navigation_timeout(2 * TIMEOUT_MS)
     expect.set_options(timeout=TIMEOUT_MS)
-    return page
+    errors = []
+    watch_console(page, errors)
+    page.context.on("page", lambda opened: watch_console(opened, errors))
+    yield page
+    unexpected = [e for e in errors if not any(part in e for part in expected_console_errors)]
+    assert unexpected == [], "console errors:\n" + "\n".join(unexpected)
 
 
 @pytest.fixture(scope="session", autouse=True)

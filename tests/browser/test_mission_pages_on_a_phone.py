@@ -12,8 +12,8 @@ from missions.enums import AssignmentState, MissionState, RequestState
 from missions.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from missions.models import Assignment, AssistanceRequest, Mission, Release
 
-from .conftest import BROWSER_DB, fresh_totp_code, sign_in
-from .test_missions import _no_sideways_scrolling, _watch
+from .conftest import BROWSER_DB, fresh_totp_code, sign_in, watch_console
+from .test_missions import _no_sideways_scrolling
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
 
@@ -72,7 +72,7 @@ def _visit_all(page: Page, base: str, paths: list[str]) -> None:
 
 def test_every_missions_page_fits_a_phone(demo, browser, live_server, current_totp_code):
     errors = []
-    officer = _watch(browser.new_page(viewport=PHONE), errors)
+    officer = watch_console(browser.new_page(viewport=PHONE), errors)
     sign_in(officer, live_server.url, OFFICER.email, DEMO_PASSWORD)
     code = fresh_totp_code(lambda: current_totp_code(OFFICER.totp_secret))
     officer.locator("input[name=code]").fill(code)
@@ -80,7 +80,7 @@ def test_every_missions_page_fits_a_phone(demo, browser, live_server, current_to
     officer.wait_for_url(lambda url: "/accounts/" not in url)
     _visit_all(officer, live_server.url, secretariat_pages())
 
-    expert = _watch(browser.new_page(viewport=PHONE), errors)
+    expert = watch_console(browser.new_page(viewport=PHONE), errors)
     sign_in(expert, live_server.url, EXPERT.email, DEMO_PASSWORD)
     paths = expert_pages()
     assert len(paths) > 1, "the demo expert has no mission of their own to open"

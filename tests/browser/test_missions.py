@@ -30,7 +30,7 @@ from tests.factories import DEFAULT_PASSWORD
 from tests.missions.staffing import accredited
 from tests.worker_fixtures import wait_until
 
-from .conftest import BROWSER_DB, MINIMAL_PDF, fresh_totp_code, label, sign_in
+from .conftest import BROWSER_DB, MINIMAL_PDF, fresh_totp_code, label, sign_in, watch_console
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, BROWSER_DB]
 
@@ -49,12 +49,6 @@ def _no_sideways_scrolling(page: Page):
         " + Math.round(e.getBoundingClientRect().right)).slice(0, 8)"
     )
     assert overflow <= 0, f"{wide} {overflow} px of sideways scrolling at 360 px on {page.url}"
-
-
-def _watch(page: Page, errors: list) -> Page:
-    page.on("console", lambda m: m.type == "error" and errors.append((page.url, m.text[:200])))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return page
 
 
 def _subject(received) -> str:
@@ -108,7 +102,7 @@ def test_an_officer_invites_the_top_candidate_who_accepts_on_a_phone_and_is_rele
     amani = accredited("Amani", "KE", toa)
     accredited("Kofi", "GH", toa)  # of the beneficiary: excluded
     errors = []
-    _watch(page, errors)
+    watch_console(page, errors)
 
     # The officer creates the mission and its position, plans it and opens staffing.
     sign_in(page, live_server.url, officer.email, DEFAULT_PASSWORD)
@@ -153,7 +147,9 @@ def test_an_officer_invites_the_top_candidate_who_accepts_on_a_phone_and_is_rele
     _email(smtp_sink, amani.user.email, f"Invitation to mission {reference}: {mission.title}")
 
     # The expert answers from "My missions" on her phone.
-    phone = _watch(browser.new_context(viewport={"width": 360, "height": 740}).new_page(), errors)
+    phone = watch_console(
+        browser.new_context(viewport={"width": 360, "height": 740}).new_page(), errors
+    )
     sign_in(phone, live_server.url, amani.user.email, DEFAULT_PASSWORD)
     phone.goto(f"{live_server.url}/me/missions/")
     expect(phone.get_by_role("heading", name="Invitations to answer")).to_be_visible()
@@ -171,7 +167,9 @@ def test_an_officer_invites_the_top_candidate_who_accepts_on_a_phone_and_is_rele
     )
     link = re.search(r"\S+/missions/releases/[^/\s]+/", _text(request)).group()
     assert link.startswith(f"{live_server.url}/"), link
-    office = _watch(browser.new_context(viewport={"width": 360, "height": 740}).new_page(), errors)
+    office = watch_console(
+        browser.new_context(viewport={"width": 360, "height": 740}).new_page(), errors
+    )
     office.goto(link)
     expect(office.get_by_role("heading", level=1)).to_contain_text(mission.reference)
     _no_sideways_scrolling(office)

@@ -55,8 +55,9 @@ def test_officer_signs_in_with_mfa_and_sees_the_full_expert_page(
 
 
 def test_expert_gets_404_on_the_secretariat_page_of_another_expert(
-    page: Page, live_server, alice, bob
+    page: Page, live_server, alice, bob, expected_console_errors
 ):
+    expected_console_errors.append(f"/secretariat/experts/{alice.pk}/")
     sign_in(page, live_server.url, bob.user.email, DEFAULT_PASSWORD)
     expect(page.get_by_role("heading", name="My profile", level=1)).to_be_visible()
 

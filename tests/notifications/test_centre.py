@@ -17,7 +17,8 @@ from ace_portal.notifications import kinds
 from ace_portal.notifications.models import Notification, NotificationSettings
 from ace_portal.notifications.services import centre, delivery
 from ace_portal.notifications.services.outbox import notify
-from experts.notifications import PASSPORT_EXPIRY, PROFILE_CONFIRMATION
+from experts.notifications import PASSPORT_EXPIRY, PROFILE_CONFIRMATION, UPCOMING_LAPSES
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -311,13 +312,18 @@ def field(code):
     return "email_" + code.replace(".", "__")
 
 
+# What an expert is offered: everyone's kinds and the experts' (not the Secretariat's).
+AN_EXPERTS = {kinds.EVERYONE, kinds.EXPERTS}
+
+
 def all_emails_on(**data):
-    """Preferences form data with every optional kind's email on (kinds come from the apps)."""
-    return {field(kind.code): "on" for kind in kinds.optional_kinds()} | data
+    """Preferences form data with every optional kind of an expert's email on (kinds come from
+    the apps)."""
+    return {field(kind.code): "on" for kind in kinds.optional_kinds(AN_EXPERTS)} | data
 
 
 def every_optional_kind():
-    return sorted(kind.code for kind in kinds.optional_kinds())
+    return sorted(kind.code for kind in kinds.optional_kinds(AN_EXPERTS))
 
 
 def checkbox(response, name):
@@ -331,7 +337,7 @@ def test_preferences_show_optional_kinds_on_and_essential_ones_fixed(client, ali
 
     assert response.status_code == 200
     assert {PASSPORT_EXPIRY, PROFILE_CONFIRMATION} <= set(every_optional_kind())
-    for kind in kinds.optional_kinds():
+    for kind in kinds.optional_kinds(AN_EXPERTS):
         assert " checked" in checkbox(response, field(kind.code))
     assert re.search(
         r'<input type="checkbox" id="(essential-\d+)" checked disabled> '
@@ -340,6 +346,30 @@ def test_preferences_show_optional_kinds_on_and_essential_ones_fixed(client, ali
     )
     assert 'name="email_account__activation"' not in response.text
     assert re.search(r'<input type="radio" name="digest" value="none"[^>]* checked', response.text)
+
+
+def test_each_person_is_offered_the_emails_of_their_role_only(client, alice, officer):
+    client.force_login(alice.user)
+    mine = client.get(PREFERENCES_URL).text
+    assert "Weekly list of accreditations about to lapse (Secretariat)" not in mine
+    assert "Reminder to confirm my profile" in mine
+    # Always sent to Member administrations, never to a person: not listed to anyone.
+    assert "to the administration" not in mine
+    sign_in(client, officer)
+    theirs = client.get(PREFERENCES_URL).text
+    assert "Weekly list of accreditations about to lapse (Secretariat)" in theirs
+    assert "Reminder to confirm my profile" not in theirs
+    assert "to the administration" not in theirs
+
+
+def test_a_kind_muted_before_and_not_shown_stays_muted(client, alice):
+    NotificationSettings.objects.create(
+        user=alice.user, digest="none", muted_kinds=[UPCOMING_LAPSES, PASSPORT_EXPIRY]
+    )
+    client.force_login(alice.user)
+    client.post(PREFERENCES_URL, all_emails_on(digest="none"))
+    saved = NotificationSettings.objects.get(user=alice.user)
+    assert saved.muted_kinds == [UPCOMING_LAPSES]
 
 
 def test_preferences_save_muted_kinds_and_digest(client, alice, bob):

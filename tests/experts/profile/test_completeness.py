@@ -74,6 +74,15 @@ def test_completeness_shown_to_officer_without_edit_links(client, officer, alice
     response = client.get(reverse("secretariat:expert_detail", args=[alice.pk]))
     assert response.context["completeness"] == 6
     assert reverse("experts:edit_section", args=["identity"]) not in response.text
+    # The officer reads what the expert lacks, not "your photo": it is not theirs.
+    assert "A photo" in response.text and "A CV" in response.text
+    assert "Your photo" not in response.text and "Your CV" not in response.text
+
+
+def test_the_expert_reads_what_they_lack_in_their_own_words(client, alice):
+    client.force_login(alice.user)
+    response = client.get(reverse("experts:profile"))
+    assert "Your photo" in response.text
 
 
 def test_register_expert_service_stores_initial_completeness(officer):

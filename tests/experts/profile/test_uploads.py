@@ -130,6 +130,24 @@ def test_cv_oversized_refused(signed_in, alice, settings, pdf_bytes):
     assert stored_files(default_storage.location) == []
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "The file is 1\xa0byte over the limit of 10.0\xa0MB."),
+        ("fr", "Le fichier dépasse de 1\xa0octet la limite de 10,0\xa0Mio."),
+    ],
+)
+def test_cv_just_over_the_limit_says_by_how_much(signed_in, alice, settings, language, expected):
+    # Both sizes read "10.0 MB": the message says by how much instead of contradicting itself.
+    settings.MAX_CV_BYTES = 10 * 1024 * 1024
+    pdf = b"%PDF-1.4\n" + b"0" * (settings.MAX_CV_BYTES - 15) + b"\n%%EOF\n"
+    assert len(pdf) == settings.MAX_CV_BYTES + 1
+    alice.user.preferred_language = language
+    alice.user.save(update_fields=["preferred_language"])
+    [error] = file_errors(upload_cv(signed_in, "cv.pdf", pdf))
+    assert error == expected
+
+
 def test_cv_at_size_limit_accepted(signed_in, alice, settings, pdf_bytes):
     settings.MAX_CV_BYTES = len(pdf_bytes)
     assert upload_cv(signed_in, "cv.pdf", pdf_bytes).status_code == 302
