@@ -1,13 +1,15 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 
 from ace_portal.accounts import views as account_views
 from experts import urls as experts_urls
 from missions import urls as missions_urls
 
-admin.site.site_header = "ACE Portal"
-admin.site.site_title = "ACE Portal"
+# The brand, in each language: "Portail ACE" in French, as every French text names it.
+admin.site.site_header = gettext_lazy("ACE Portal")
+admin.site.site_title = gettext_lazy("ACE Portal")
 # Django's own admin login form knows no second factor and no rate limit: send it through
 # allauth's sign-in instead (StaffMFAMiddleware then asks the session for its second factor).
 admin.site.login = secure_admin_login(admin.site.login)

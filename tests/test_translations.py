@@ -1,5 +1,6 @@
 """Every user-facing string ships in French: a message without its translation fails here."""
 
+import gettext
 import re
 import shutil
 import subprocess
@@ -37,3 +38,22 @@ def test_french_catalogue_translates_every_message(tmp_path):
     )
     stats = _statistics(tmp_path / "locale" / "fr" / "LC_MESSAGES" / "django.po")
     assert not re.search(r"\d+ (fuzzy|untranslated)", stats), stats
+
+
+NBSP = "\u00a0"
+
+
+def _french_texts():
+    # The compiled catalogue (make test compiles it first), read with the standard library.
+    with open(ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.mo", "rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)._catalog
+    return [text for key, text in catalogue.items() if key]
+
+
+def test_french_typography():
+    # French puts a non-breaking space before : ; ? ! and inside « »; the catalogue uses
+    # straight apostrophes. Codes written without a space ("en:C1; fr:B2") are left alone.
+    english_quotes = re.compile("[\u2019\u201c\u201d]")
+    plain_space = re.compile(r" [:;?!](\s|$)|« |«\w| »|\w»")
+    wrong = [t for t in _french_texts() if english_quotes.search(t) or plain_space.search(t)]
+    assert wrong == [], "\n".join(wrong[:20])
