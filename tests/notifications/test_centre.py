@@ -86,7 +86,7 @@ def test_bell_in_the_header_shows_the_unread_count(client, alice, bob):
     bell = re.search(r'<a id="bell".*?</a>', response.text, re.S).group(0)
     assert '<span class="count">2</span>' in bell
     assert f'href="{LIST_URL}"' in bell
-    assert f'hx-get="{BELL_URL}"' in bell
+    assert f'data-hx-get="{BELL_URL}"' in bell
     fragment = client.get(BELL_URL, headers={"HX-Request": "true"}).text  # htmx refreshes it
     assert fragment.strip().startswith('<a id="bell"')
     assert '<span class="count">2</span>' in fragment

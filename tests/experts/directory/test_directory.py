@@ -1017,7 +1017,7 @@ def test_without_htmx_the_full_page(officer_client, roster):
     text = response.content.decode()
     assert "<html" in text
     assert 'id="directory-filters"' in text
-    assert 'hx-get="/secretariat/experts/"' in text and 'hx-push-url="true"' in text
+    assert 'data-hx-get="/secretariat/experts/"' in text and 'data-hx-push-url="true"' in text
     assert 'method="get" action="/secretariat/experts/"' in text  # works without JavaScript
     assert '<section id="results"' in text
     assert heading(response) == "3 experts"

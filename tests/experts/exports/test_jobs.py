@@ -213,7 +213,8 @@ def test_an_error_while_writing_leaves_the_export_failed_with_a_message(
     assert job.state == ExportState.FAILED and not job.file
     page = officer_client.get(reverse("secretariat:export_detail", args=[job.pk]))
     assert "could not be written because of an error on our side" in page.content.decode()
-    assert "data-hx-get" not in page.content.decode()  # no polling of a finished export
+    status = page.content.decode().split('id="export-status"', 1)[1].split(">", 1)[0]
+    assert "data-hx-get" not in status  # no polling of a finished export
     assert download(officer_client, job).status_code == 404
 
 

@@ -1092,7 +1092,7 @@ def test_progress_partial_while_running_then_refresh(officer_client, officer):
     assert "Checking the rows" in response.text
     page = detail(officer_client, expert_import)
     assert "25% done" in page.text
-    assert f'hx-get="{url}"' in page.text
+    assert f'data-hx-get="{url}"' in page.text
 
     ExpertImport.objects.filter(pk=expert_import.pk).update(state=ImportState.APPLYING)
     assert "Applying the rows" in officer_client.get(url).text
