@@ -64,3 +64,19 @@ def test_keyboard_only_sign_in(page: Page, live_server, alice):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="My profile", level=1)).to_be_visible()
     expect(page).to_have_url(f"{live_server.url}/me/profile/")
+
+
+def _luminance(rgb: str) -> float:
+    """Relative luminance (WCAG 2) of a CSS "rgb(r, g, b)" colour."""
+    channels = [int(c) / 255 for c in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_the_focus_ring_stands_out_from_the_page(page: Page, live_server):
+    # WCAG 2.2 asks 3:1 for a focus indicator against what is next to it: the page is white.
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator(EMAIL).focus()
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineColor")
+    lighter, darker = sorted([_luminance(outline), _luminance("rgb(255, 255, 255)")], reverse=True)
+    assert (lighter + 0.05) / (darker + 0.05) >= 3, outline
