@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from ace_portal.accounts.roles import Role
 from missions.admin.preparation import MissionDocumentInline
+from missions.admin.read_only import ReadOnlyInline
 from missions.enums import POSITION_STATES, MissionState
 from missions.models import Mission, MissionEvent, Position
 from missions.services.missions import next_reference
@@ -28,14 +29,11 @@ class PositionInline(admin.TabularInline):
         return self._open(obj) and super().has_delete_permission(request, obj)
 
 
-class MissionEventInline(admin.TabularInline):
+class MissionEventInline(ReadOnlyInline):
     """The history is written by the services and never changed."""
 
     model = MissionEvent
-    extra = 0
-    can_delete = False
     fields = ["at", "action", "from_state", "to_state", "by", "note"]
-    readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by")

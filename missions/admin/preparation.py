@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from missions.admin.read_only import ReadOnlyInline
 from missions.models import LogisticsItem, MissionDocument
 
 
@@ -16,37 +17,25 @@ def _download(document):
     return format_html('<a href="{}">{}</a>', url, document.original_name)
 
 
-class MissionDocumentInline(admin.TabularInline):
+class MissionDocumentInline(ReadOnlyInline):
     """A mission's documents, read only, each a link to its download through the portal."""
 
     model = MissionDocument
-    extra = 0
-    can_delete = False
     fields = ["kind", "title", "download", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("mission", "uploaded_by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("file"))
     def download(self, document):
         return _download(document)
 
 
-class LogisticsItemInline(admin.TabularInline):
+class LogisticsItemInline(ReadOnlyInline):
     """A seat's checklist as it was last updated, read only."""
 
     model = LogisticsItem
-    extra = 0
-    can_delete = False
     fields = ["kind", "state", "departure", "return_date", "note", "updated_by", "updated_at"]
-    readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("updated_by")

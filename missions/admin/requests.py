@@ -3,27 +3,19 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from missions.admin.read_only import ReadOnlyInline
 from missions.models import AssistanceRequest, RequestAttachment
 
 
-class RequestAttachmentInline(admin.TabularInline):
+class RequestAttachmentInline(ReadOnlyInline):
     """The files that came with the request, read only: they are added in the portal, where
     their content is checked, and downloaded through it."""
 
     model = RequestAttachment
-    extra = 0
-    can_delete = False
     fields = ["download", "content_type", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("uploaded_by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("file"))
     def download(self, attachment):

@@ -87,13 +87,25 @@ class StoredUpload(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
+    # The stem of the download's name when the uploader's name has none.
+    default_stem = "file"
+
     class Meta:
         abstract = True
+
+    @property
+    def download_name(self) -> str:
+        """The uploader's name (made harmless at upload) with the suffix of what its content
+        was found to be, never the suffix it came with."""
+        stem = self.original_name.rsplit(".", 1)[0] or self.default_stem
+        return f"{stem}{Path(self.file.name).suffix}"
 
 
 class MissionDocument(StoredUpload):
     """A document of a mission (terms of reference, agenda, materials): seen only by the
     mission's experts and the Secretariat."""
+
+    default_stem = "document"
 
     mission = models.ForeignKey(
         Mission, on_delete=models.PROTECT, related_name="documents", verbose_name=_("mission")
@@ -117,6 +129,8 @@ def attachment_path(instance, filename):
 
 class RequestAttachment(StoredUpload):
     """A file that came with a request for assistance (the letter, a needs assessment)."""
+
+    default_stem = "attachment"
 
     request = models.ForeignKey(
         AssistanceRequest,

@@ -44,33 +44,33 @@ def check_attachment(upload) -> tuple[str, str]:
     return suffix, SCAN_TYPES[suffix]
 
 
-def attachment_problems(attachments) -> list[str]:
-    """What is wrong with these files as a request's attachments, one message a bad file
-    (naming it) or one for too many files; empty when they may all be kept. No side effects."""
+def _judged(attachments) -> tuple[list, list[str]]:
+    """Each acceptable file with its suffix and content type, and a message for each bad one
+    (naming it) or one for too many files. Each file's content is read once here."""
     if len(attachments) > MAX_ATTACHMENTS:
-        return [_("Attach at most %(count)d files to a request.") % {"count": MAX_ATTACHMENTS}]
-    problems = []
+        return [], [_("Attach at most %(count)d files to a request.") % {"count": MAX_ATTACHMENTS}]
+    checked, problems = [], []
     for upload in attachments:
         try:
-            check_attachment(upload)
+            checked.append((upload, *check_attachment(upload)))
         except ValidationError as refused:
             name = uploads.safe_original_name(upload, _("a file without a name"))
             problems.append(
                 _("%(name)s: %(problem)s") % {"name": name, "problem": refused.messages[0]}
             )
-    return problems
+    return checked, problems
 
 
-def attach(request: AssistanceRequest, upload, *, by) -> RequestAttachment:
-    """Keep ``upload`` with ``request``, under a name of the portal's (only its checked type
-    shows in it); the uploader's file name is kept apart, cleaned, for the download.
+def attachment_problems(attachments) -> list[str]:
+    """What is wrong with these files as a request's attachments, one message a bad file
+    (naming it) or one for too many files; empty when they may all be kept. No side effects."""
+    return _judged(attachments)[1]
 
-    Side effects: one RequestAttachment row and its file in private storage.
-    """
-    try:
-        suffix, content_type = check_attachment(upload)
-    except ValidationError as refused:
-        raise MissionError(refused.messages[0]) from None
+
+def _keep(request: AssistanceRequest, upload, suffix: str, content_type: str, *, by):
+    """Keep a checked ``upload`` with ``request``, under a name of the portal's (only its
+    checked type shows in it); the uploader's file name is kept apart, cleaned, for the
+    download. Side effects: one RequestAttachment row and its file in private storage."""
     attachment = RequestAttachment(
         request=request,
         original_name=uploads.safe_original_name(upload, f"attachment{suffix}"),
@@ -80,7 +80,6 @@ def attach(request: AssistanceRequest, upload, *, by) -> RequestAttachment:
     )
     attachment.file.save(f"attachment{suffix}", upload, save=False)
     attachment.save()
-    return attachment
 
 
 @transaction.atomic
@@ -107,7 +106,8 @@ def record_request(
     if not (justification or "").strip():
         raise MissionError(_("Say what the administration asks for and why."))
     # Every file is checked before anything is written, so a bad one leaves no file behind.
-    if problems := attachment_problems(attachments):
+    checked, problems = _judged(attachments)
+    if problems:
         raise MissionError(" ".join(problems))
     request = AssistanceRequest.objects.create(
         requesting_administration=requesting_administration,
@@ -120,8 +120,8 @@ def record_request(
         received_on=received_on or timezone.localdate(),
         created_by=by,
     )
-    for upload in attachments:
-        attach(request, upload, by=by)
+    for upload, suffix, content_type in checked:
+        _keep(request, upload, suffix, content_type, by=by)
     return request
 
 

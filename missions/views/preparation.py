@@ -3,8 +3,6 @@
 its documents and their own checklist; and the documents' downloads, for the Secretariat and
 the mission's seated experts only (anybody else: 404)."""
 
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -177,9 +175,6 @@ def document_file(request, reference, pk):
         ).exclude(position__mission__state=MissionState.CANCELLED)
         if not seated.exists():
             raise Http404
-    # The uploader's name (made harmless at upload), with the suffix the content check gave.
-    suffix = Path(document.file.name).suffix
-    stem = document.original_name.rsplit(".", 1)[0] or "document"
-    response = private_file_response(document.file, filename=f"{stem}{suffix}")
+    response = private_file_response(document.file, filename=document.download_name)
     response["Content-Type"] = document.content_type
     return response

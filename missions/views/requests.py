@@ -1,8 +1,6 @@
 """The Secretariat's requests for assistance: the list (waiting first, oldest first), a new
 request with its files, one request's page, its acceptance into a mission or its decline."""
 
-from pathlib import Path
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, Prefetch, Value, When
@@ -172,15 +170,7 @@ def decline_request(request, pk):
     return redirect("missions:request_detail", pk=pk)
 
 
-def download_name(attachment: RequestAttachment) -> str:
-    """The uploader's name for the file, with the suffix of what its content was found to be
-    (never the suffix it was uploaded under)."""
-    suffix = Path(attachment.file.name).suffix
-    stem = Path(attachment.original_name).stem or "attachment"
-    return f"{stem}{suffix}"
-
-
 @secretariat_required
 def attachment_file(request, pk, attachment_pk):
     attachment = get_object_or_404(RequestAttachment, pk=attachment_pk, request_id=pk)
-    return private_file_response(attachment.file, filename=download_name(attachment))
+    return private_file_response(attachment.file, filename=attachment.download_name)
