@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ace_portal.accounts",
     "ace_portal.notifications",
     "experts",
+    "materials",
     "missions",
 ]
 
@@ -201,6 +202,14 @@ MAX_CV_BYTES = env_int("ACE_MAX_CV_BYTES", 10 * 1024 * 1024)
 MAX_PHOTO_BYTES = env_int("ACE_MAX_PHOTO_BYTES", 5 * 1024 * 1024)
 # A mission's documents (terms of reference, agenda, materials: PDF, DOCX, PPTX, XLSX).
 MISSION_DOCUMENT_MAX_BYTES = env_int("ACE_MISSION_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
+# The library's files (PDF, DOCX, PPTX, XLSX, images): a handbook with pictures fits in 30 MB.
+MATERIAL_MAX_BYTES = env_int("ACE_MATERIAL_MAX_BYTES", 30 * 1024 * 1024)
+# The text kept of a file for the library's search (a 300-page handbook is about 1 MB).
+MATERIAL_MAX_TEXT_CHARS = env_int("ACE_MATERIAL_MAX_TEXT_CHARS", 1_000_000)
+# A working group's coordinator is reminded this many days before a deliverable is due, on the
+# day after it was due, and then every OVERDUE_EVERY days until it is done.
+DELIVERABLE_REMIND_DAYS_BEFORE = env_int("ACE_DELIVERABLE_REMIND_DAYS_BEFORE", 7)
+DELIVERABLE_OVERDUE_EVERY_DAYS = env_int("ACE_DELIVERABLE_OVERDUE_EVERY_DAYS", 7)
 # Expert imports: 20 MB holds 20 000 rows with long biographies.
 ACE_IMPORT_MAX_BYTES = env_int("ACE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 ACE_IMPORT_MAX_ROWS = env_int("ACE_IMPORT_MAX_ROWS", 20_000)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from ace_portal.accounts import views as account_views
 from experts import urls as experts_urls
+from materials import urls as materials_urls
 from missions import urls as missions_urls
 
 # The brand, in each language: "Portail ACE" in French, as every French text names it.
@@ -31,6 +32,7 @@ urlpatterns = [
     path("", include(experts_urls.expert_urls)),
     path("secretariat/", include(experts_urls.secretariat_urls)),
     path("", include(missions_urls.mission_urls)),
+    path("", include(materials_urls.material_urls)),
     path("notifications/", include("ace_portal.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ace_portal.files import StoredUpload
 from missions.enums import DocumentKind, LogisticsItemKind, LogisticsState
 from missions.models.missions import Mission
 from missions.models.requests import AssistanceRequest
@@ -70,35 +71,6 @@ def _suffix(filename: str) -> str:
 
 def document_path(instance, filename):
     return f"missions/{instance.mission_id}/{uuid.uuid4().hex}{_suffix(filename)}"
-
-
-class StoredUpload(models.Model):
-    """What the portal keeps of an uploaded file besides the file: the name it came with (a
-    label only), the type its content check found, its size, who uploaded it and when."""
-
-    original_name = models.CharField(_("original file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=120)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
-
-    # The stem of the download's name when the uploader's name has none.
-    default_stem = "file"
-
-    class Meta:
-        abstract = True
-
-    @property
-    def download_name(self) -> str:
-        """The uploader's name (made harmless at upload) with the suffix of what its content
-        was found to be, never the suffix it came with."""
-        stem = self.original_name.rsplit(".", 1)[0] or self.default_stem
-        return f"{stem}{Path(self.file.name).suffix}"
 
 
 class MissionDocument(StoredUpload):
