@@ -2,11 +2,12 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class GroupState(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("working group", "Open")
+    CLOSED = "closed", pgettext_lazy("working group", "Closed")
 
 
 class MembershipBasis(models.TextChoices):
@@ -17,10 +18,10 @@ class MembershipBasis(models.TextChoices):
 
 
 class DeliverableState(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    DRAFTING = "drafting", _("Drafting")
-    IN_REVIEW = "in_review", _("In review")
-    DONE = "done", _("Done")
+    PLANNED = "planned", pgettext_lazy("deliverable", "Planned")
+    DRAFTING = "drafting", pgettext_lazy("deliverable", "Drafting")
+    IN_REVIEW = "in_review", pgettext_lazy("deliverable", "In review")
+    DONE = "done", pgettext_lazy("deliverable", "Done")
 
 
 class MaterialKind(models.TextChoices):
@@ -36,26 +37,26 @@ class MaterialKind(models.TextChoices):
 
 class MaterialState(models.TextChoices):
     # Never published yet: only its working group and the Secretariat see it.
-    DRAFT = "draft", _("Draft")
+    DRAFT = "draft", pgettext_lazy("material", "Draft")
     # Its published version is seen by every expert holding an accreditation in the area.
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("material", "Published")
     # Taken out of use, with a reason: only the group and the Secretariat see it.
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("material", "Withdrawn")
 
 
 class VersionReview(models.TextChoices):
-    IN_REVIEW = "in_review", _("In review")
-    RETURNED = "returned", _("Returned with comments")
-    APPROVED = "approved", _("Approved")
+    IN_REVIEW = "in_review", pgettext_lazy("material version", "In review")
+    RETURNED = "returned", pgettext_lazy("material version", "Returned with comments")
+    APPROVED = "approved", pgettext_lazy("material version", "Approved")
     # A newer version was uploaded before this one was reviewed.
-    SUPERSEDED = "superseded", _("Replaced before review")
+    SUPERSEDED = "superseded", pgettext_lazy("material version", "Replaced before review")
 
 
 class TextExtraction(models.TextChoices):
-    PENDING = "pending", _("Waiting")
-    DONE = "done", _("Done")
+    PENDING = "pending", pgettext_lazy("text extraction", "Waiting")
+    DONE = "done", pgettext_lazy("text extraction", "Done")
     # Unreadable (an image, a scanned PDF, a damaged file): found by its title and description.
-    FAILED = "failed", _("No text found")
+    FAILED = "failed", pgettext_lazy("text extraction", "No text found")
 
 
 # A version in one of these states is the one the group is working on, not yet decided.

@@ -13,7 +13,8 @@ from ace_portal.accounts.roles import Role  # noqa: E402
 from .factories import ExpertFactory, UserFactory  # noqa: E402
 
 # The SMTP sink, the real broker and a real Celery worker, for any test that asks for them.
-pytest_plugins = ["tests.worker_fixtures"]
+# The materials cast (Carol, Dan, the e-commerce group) is also the library journey's.
+pytest_plugins = ["tests.worker_fixtures", "tests.materials.cast"]
 
 STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 

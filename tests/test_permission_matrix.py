@@ -56,12 +56,15 @@ from experts.services.exports.jobs import build as build_export
 from experts.services.exports.jobs import request_export
 from experts.services.merge import merge_experts
 from experts.views.sections import SECTIONS
+from materials.enums import MembershipBasis, VersionReview
+from materials.models import Deliverable, Material, MaterialVersion, Membership, WorkingGroup
 from missions.enums import MissionType, PositionRole
 from missions.models import (
     Assignment,
     Evaluation,
     LogisticsItem,
     MissionDocument,
+    MissionMaterial,
     MissionReport,
     Release,
 )
@@ -194,6 +197,37 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "missions:accept_request": row("login", "2fa", "404", "404", "200", "200"),
     "missions:decline_request": row("405", "2fa", "405", "405", "405", "405"),
     "missions:month_calendar": row("login", "2fa", "404", "404", "200", "200"),
+    "missions:attach_material": row("405", "2fa", "405", "405", "405", "405"),
+    "missions:detach_material": row("405", "2fa", "405", "405", "405", "405"),
+    # A library material attached to Alice's mission: her seat opens it, without the area.
+    "missions:material_file": row("login", "2fa", "200", "404", "200", "200"),
+    # The library: every expert and the Secretariat, each seeing what they may (Bob: nothing).
+    "materials:library": row("login", "2fa", "200", "200", "200", "200"),
+    # Group materials start with a member of an open group (the Secretariat publishes its own).
+    "materials:material_create": row("login", "2fa", "200", "404", "404", "404"),
+    "materials:material_publish": row("login", "2fa", "404", "404", "200", "200"),
+    # Alice's group's handbook, in review: her group and the Secretariat only.
+    "materials:material_detail": row("login", "2fa", "200", "404", "200", "200"),
+    "materials:material_edit": row("login", "2fa", "200", "404", "200", "200"),
+    "materials:material_withdraw": row("405", "2fa", "405", "405", "405", "405"),
+    "materials:version_upload": row("405", "2fa", "405", "405", "405", "405"),
+    "materials:version_file": row("login", "2fa", "200", "404", "200", "200"),
+    "materials:version_approve": row("405", "2fa", "405", "405", "405", "405"),
+    "materials:version_return": row("405", "2fa", "405", "405", "405", "405"),
+    # Working groups: an expert lists their own; a group is its members' and the Secretariat's.
+    "materials:groups": row("login", "2fa", "200", "200", "200", "200"),
+    "materials:group_create": row("login", "2fa", "404", "404", "200", "200"),
+    "materials:group_detail": row("login", "2fa", "200", "404", "200", "200"),
+    "materials:group_add_member": row("405", "2fa", "405", "405", "405", "405"),
+    "materials:group_remove_member": row("405", "2fa", "405", "405", "405", "405"),
+    "materials:group_set_coordinator": row("405", "2fa", "405", "405", "405", "405"),
+    "materials:group_close": row("405", "2fa", "405", "405", "405", "405"),
+    "materials:group_leave": row("405", "2fa", "405", "405", "405", "405"),
+    "materials:deliverable_add": row("405", "2fa", "405", "405", "405", "405"),
+    # Alice coordinates: she and the Secretariat keep the deliverables.
+    "materials:deliverable_edit": row("login", "2fa", "200", "404", "200", "200"),
+    "materials:deliverable_move": row("405", "2fa", "405", "405", "405", "405"),
+    "materials:deliverable_remove": row("405", "2fa", "405", "405", "405", "405"),
     "admin:index": row("login", "2fa", "login", "login", "login", "200"),
     "admin:login": row("login", "2fa", "403", "403", "403", "302"),
     "admin:logout": row("302", "2fa", "302", "302", "302", "405"),
@@ -235,6 +269,23 @@ POST_ONLY: dict[str, tuple[str, ...]] = {
     # Alice's invitation: nobody else may answer it.
     "missions:answer_in_portal": row("login", "2fa", "-", "404", "404", "404"),
     "notifications:mark_all_read": row("login", "2fa", "-", "-", "-", "-"),
+    "missions:attach_material": row("login", "2fa", "404", "404", "-", "-"),
+    "missions:detach_material": row("login", "2fa", "404", "404", "-", "-"),
+    "materials:material_withdraw": row("login", "2fa", "404", "404", "-", "-"),
+    # Alice's group uploads new versions; the Secretariat too.
+    "materials:version_upload": row("login", "2fa", "-", "404", "-", "-"),
+    # Only the Secretariat reviews: Alice may not approve her own group's handbook.
+    "materials:version_approve": row("login", "2fa", "404", "404", "-", "-"),
+    "materials:version_return": row("login", "2fa", "404", "404", "-", "-"),
+    "materials:group_add_member": row("login", "2fa", "404", "404", "-", "-"),
+    "materials:group_remove_member": row("login", "2fa", "404", "404", "-", "-"),
+    "materials:group_set_coordinator": row("login", "2fa", "404", "404", "-", "-"),
+    "materials:group_close": row("login", "2fa", "404", "404", "-", "-"),
+    # Only a member leaves; the Secretariat is not one.
+    "materials:group_leave": row("login", "2fa", "-", "404", "404", "404"),
+    "materials:deliverable_add": row("login", "2fa", "-", "404", "-", "-"),
+    "materials:deliverable_move": row("login", "2fa", "-", "404", "-", "-"),
+    "materials:deliverable_remove": row("login", "2fa", "-", "404", "-", "-"),
     "admin:logout": row("-", "2fa", "-", "-", "-", "-"),
 }
 
@@ -293,6 +344,12 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     # Checklists are written in the portal; documents added there, where their content is checked.
     "missions_logisticsitem": admin_pages(add="403", delete="403"),
     "missions_missiondocument": admin_pages(add="403"),
+    # Groups are formed, and materials reviewed, in the portal where the rules are kept.
+    "materials_workinggroup": admin_pages(add="403", delete="403"),
+    "materials_membership": admin_pages(add="403", delete="403"),
+    "materials_deliverable": admin_pages(add="403"),
+    "materials_material": admin_pages(add="403", delete="403"),
+    "materials_materialversion": admin_pages(add="403", delete="403"),
 }
 
 
@@ -428,10 +485,69 @@ def build_world(alice, bob, officer, admin_user):
         by=officer,
         attachments=[SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")],
     )
+    # Alice coordinates a working group on transit (she is recognized in it), whose handbook
+    # waits for review: Bob, who holds nothing in transit, is a stranger to all of it.
+    group = WorkingGroup.objects.create(
+        name="Transit handbook group",
+        area=ThematicArea.objects.get(code="transit"),
+        mandate="Write the transit handbook.",
+        created_by=officer,
+    )
+    Membership.objects.create(
+        group=group, expert=alice, basis=MembershipBasis.ACCREDITED, added_by=officer
+    )
+    group.coordinator = alice
+    group.save()
+    deliverable = Deliverable.objects.create(
+        group=group, title="Handbook draft", due_date=date(2030, 6, 1), updated_by=officer
+    )
+    material = Material.objects.create(
+        area=group.area,
+        group=group,
+        title="Transit handbook",
+        kind="handbook",
+        created_by=alice.user,
+    )
+    version = MaterialVersion(
+        material=material,
+        number=1,
+        review=VersionReview.IN_REVIEW,
+        original_name="handbook.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        uploaded_by=alice.user,
+    )
+    version.file.save("material.pdf", ContentFile(PDF))
+    # A Secretariat tool on risk management, attached to Alice's mission: she holds nothing in
+    # risk management, her seat lets her open it; Bob has neither.
+    tool = Material.objects.create(
+        area=mission.thematic_area,
+        title="Risk indicators",
+        kind="risk_indicators",
+        state="published",
+        created_by=officer,
+    )
+    tool_version = MaterialVersion(
+        material=tool,
+        number=1,
+        review=VersionReview.APPROVED,
+        original_name="indicators.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        uploaded_by=officer,
+    )
+    tool_version.file.save("material.pdf", ContentFile(PDF))
+    tool.published_version = tool_version
+    tool.save()
+    MissionMaterial.objects.create(mission=mission, material=tool, added_by=officer)
     # The officer's finished export (the task's own work, run here: no commit in this test).
     export_job = request_export(by=officer, query="", file_format="csv", sensitive=False)
     build_export(export_job.pk)
     return {
+        "group": group.pk,
+        "deliverable": deliverable.pk,
+        "material": material.pk,
+        "mission_material": tool.pk,
         "export": export_job.pk,
         "token": invitation_token,
         "mission_invitation_token": token_for(invitation),
@@ -534,6 +650,38 @@ def url_kwargs(key: str, world: dict) -> dict:
             "pk": world["assistance_request"],
             "attachment_pk": world["request_attachment"],
         },
+        **{
+            f"materials:{name}": {"pk": world["group"]}
+            for name in (
+                "group_detail",
+                "group_add_member",
+                "group_remove_member",
+                "group_set_coordinator",
+                "group_close",
+                "group_leave",
+                "deliverable_add",
+            )
+        },
+        **{
+            f"materials:{name}": {"pk": world["deliverable"]}
+            for name in ("deliverable_edit", "deliverable_move", "deliverable_remove")
+        },
+        **{
+            f"materials:{name}": {"pk": world["material"]}
+            for name in ("material_detail", "material_edit", "material_withdraw", "version_upload")
+        },
+        **{
+            f"materials:{name}": {"pk": world["material"], "number": 1}
+            for name in ("version_file", "version_approve", "version_return")
+        },
+        **{
+            f"missions:{name}": {
+                "reference": world["mission"],
+                "material_pk": world["mission_material"],
+            }
+            for name in ("detach_material", "material_file")
+        },
+        "missions:attach_material": {"reference": world["mission"]},
         "account_confirm_email": {"key": world["confirm_email_key"]},
         "account_reset_password_from_key": {
             "uidb36": world["reset"][0],

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ["manage.py", "ace_portal", "experts", "missions", "templates", "locale"]
+SOURCES = ["manage.py", "ace_portal", "experts", "materials", "missions", "templates", "locale"]
 
 
 def _statistics(po_file: Path) -> str:

@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -293,3 +294,55 @@ def worker(_worker_process, celery_broker, worker_timeouts, smtp_sink):
     if not _worker_process.alive:
         _worker_process.start()
     return _worker_process
+
+
+# --- A worker of one task, sharing this process's files --------------------------------------
+
+
+@contextmanager
+def task_worker(settings, tmp_path, *, task: str):
+    """A worker that runs ``task`` (an export to write, a file to read) on a queue of this
+    test's own, with the private storage of this process (the job and the test share files)."""
+    url = _test_redis_url()
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        pytest.fail(f"Redis is unreachable at {url} ({error}).", pytrace=False)
+    queue = f"{task}-{os.getpid()}-{tmp_path.name}"
+    media = tmp_path / "shared-private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": media},
+        },
+    }
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ace_portal.settings",
+        "DATABASE_URL": worker_database_url(),
+        "REDIS_URL": url,
+        "ACE_PRIVATE_MEDIA_ROOT": str(media),
+    }
+    worker = Worker(env=env, queue=queue, log_dir=tmp_path)
+    conf = celery_app.conf
+    previous = conf.broker_url, conf.task_always_eager, conf.task_routes
+    worker.start()
+    try:
+        conf.task_always_eager = False
+        use_broker(url)
+        route_notifications_to({task: {"queue": queue}})
+        yield worker
+    finally:
+        route_notifications_to(previous[2])
+        use_broker(previous[0])
+        conf.task_always_eager = previous[1]
+        worker.stop()
+        _forget_queue(redis.Redis.from_url(url), queue)
+
+
+@pytest.fixture
+def extraction_worker(django_db_setup, tmp_path, settings):
+    """A worker reading the text of the library's uploads (materials.extract_text)."""
+    with task_worker(settings, tmp_path, task="materials.extract_text") as worker:
+        yield worker

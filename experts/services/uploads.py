@@ -70,7 +70,13 @@ def validate_pdf(upload, *, message: str = "", limit: int | None = None) -> None
 
 def validate_photo(upload) -> str:
     """Check that the upload is a JPEG, PNG or WebP image; return the extension to store it with."""
-    _check_size(upload, settings.MAX_PHOTO_BYTES)
+    return validate_image(upload, limit=settings.MAX_PHOTO_BYTES)
+
+
+def validate_image(upload, *, limit: int) -> str:
+    """Check that the upload is a JPEG, PNG or WebP image of at most ``limit`` bytes, by its
+    content; return the extension to store it with (PHOTO_FORMATS)."""
+    _check_size(upload, limit)
     upload.seek(0)
     try:
         with Image.open(upload) as image:

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ace_portal.accounts.roles import Role
-from missions.admin.preparation import MissionDocumentInline
+from missions.admin.preparation import MissionDocumentInline, MissionMaterialInline
 from missions.admin.read_only import ReadOnlyInline
 from missions.enums import POSITION_STATES, MissionState
 from missions.models import Mission, MissionEvent, Position
@@ -66,7 +66,7 @@ class MissionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["beneficiaries"]
     filter_horizontal = ["working_languages"]
     readonly_fields = ["reference", "state", "cancel_reason", "created_by", "created_at"]
-    inlines = [PositionInline, MissionDocumentInline, MissionEventInline]
+    inlines = [PositionInline, MissionDocumentInline, MissionMaterialInline, MissionEventInline]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "officer":

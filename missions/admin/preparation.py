@@ -1,6 +1,7 @@
 """Before the mission in the admin: the checklists (written in the portal by the Secretariat and
 the experts, read here) and the mission documents (added in the portal, where their content is
-checked; their titles can be corrected and a document removed here)."""
+checked; their titles can be corrected and a document removed here), and the library materials
+attached to a mission (attached in the portal, which checks they are published)."""
 
 from django.contrib import admin
 from django.db import transaction
@@ -9,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from missions.admin.read_only import ReadOnlyInline
-from missions.models import LogisticsItem, MissionDocument
+from missions.models import LogisticsItem, MissionDocument, MissionMaterial
 
 
 def _download(document):
@@ -29,6 +30,16 @@ class MissionDocumentInline(ReadOnlyInline):
     @admin.display(description=_("file"))
     def download(self, document):
         return _download(document)
+
+
+class MissionMaterialInline(ReadOnlyInline):
+    """The library materials attached to a mission, read only (the portal attaches them)."""
+
+    model = MissionMaterial
+    fields = ["material", "added_by", "added_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("material", "added_by")
 
 
 class LogisticsItemInline(ReadOnlyInline):

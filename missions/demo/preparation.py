@@ -1,6 +1,7 @@
 """Demo "before the mission": checklists in varied states for the seats of most confirmed and
 in-progress missions, and terms of reference and an agenda (two small real PDFs, stored once
-and shared by the demo rows) for some of them. Rows are bulk-inserted: thousands of missions
+and shared by the demo rows) for some of them; and library materials attached to the demo
+expert's confirmed mission. Rows are bulk-inserted: thousands of missions
 take well under a second. Draws come from a ``random.Random`` of their own."""
 
 import random
@@ -12,6 +13,7 @@ from django.db import transaction
 from fpdf.enums import XPos, YPos
 
 from experts.services.cv import FONT, LINE, PortalPDF, write_heading
+from materials.models import Material
 from missions.enums import (
     SEAT_HOLDING_STATES,
     Delivery,
@@ -21,6 +23,7 @@ from missions.enums import (
     MissionState,
 )
 from missions.models import Assignment, LogisticsItem, Mission, MissionDocument
+from missions.services import preparation
 
 K, L = LogisticsItemKind, LogisticsState
 NOTES = {
@@ -154,3 +157,29 @@ def delete_preparation() -> int:
     count, _ = MissionDocument.objects.all().delete()
     transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
     return count
+
+
+def attach_library_materials(expert, *, officer, count: int = 2) -> int:
+    """Attach up to ``count`` published library materials to the demo expert's confirmed
+    mission, through the service: one of the mission's area when there is one, then one of
+    another area (the expert opens it from the mission even without holding that area).
+    Nothing when the mission has some already; returns how many were attached."""
+    seat = (
+        Assignment.objects.filter(expert=expert, state__in=SEAT_HOLDING_STATES)
+        .filter(position__mission__state=MissionState.CONFIRMED)
+        .select_related("position__mission")
+        .order_by("pk")
+        .first()
+    )
+    if seat is None or seat.position.mission.library_materials.exists():
+        return 0
+    mission = seat.position.mission
+    published = Material.objects.published().order_by("pk")
+    chosen = list(published.filter(area=mission.thematic_area_id)[:1])
+    # Then one of the Secretariat's own tools (no working group) of another area.
+    others = published.exclude(area=mission.thematic_area_id)
+    chosen += list(others.filter(group__isnull=True)[: count - len(chosen)])
+    chosen += list(others.exclude(pk__in=[m.pk for m in chosen])[: count - len(chosen)])
+    for material in chosen:
+        preparation.attach_material(mission.pk, material.pk, by=officer)
+    return len(chosen)

@@ -1,11 +1,13 @@
-"""Before the mission: one item of a checklist, and a document for the mission. They validate
-input; missions.services.preparation decides (and checks the file by its content)."""
+"""Before the mission: one item of a checklist, a document for the mission, and a material of
+the training library to attach to it. They validate input; missions.services.preparation
+decides (and checks the file by its content, the material by its state)."""
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ace_portal.widgets import DateInput, LeanSelect
+from materials.models import Material
 from missions.enums import DocumentKind, LogisticsItemKind, LogisticsState
 from missions.services.preparation import MAX_NOTE
 
@@ -87,3 +89,36 @@ class DocumentForm(forms.Form):
         label=gettext_lazy("File (PDF, Word, PowerPoint or Excel)"),
         widget=forms.FileInput(attrs={"accept": DOCUMENT_ACCEPT}),
     )
+
+
+def material_choices(mission) -> list:
+    """The published materials not yet attached to ``mission``, grouped by thematic area (one
+    <optgroup> each), the mission's own area first: hundreds stay easy to scan. One query."""
+    materials = (
+        Material.objects.published()
+        .exclude(mission_links__mission=mission)
+        .select_related("area")
+        .only("pk", "title", "kind", "area")
+        .order_by("title", "pk")
+    )
+    groups = {}
+    for material in materials:
+        label = f"{material.title} ({material.get_kind_display()})"
+        groups.setdefault(material.area, []).append((material.pk, label))
+    ordered = sorted(groups, key=lambda area: (area.pk != mission.thematic_area_id, str(area)))
+    return [("", _("Choose a published material"))] + [
+        (str(area), groups[area]) for area in ordered
+    ]
+
+
+class AttachMaterialForm(forms.Form):
+    material = forms.TypedChoiceField(
+        label=gettext_lazy("Material of the library"),
+        coerce=int,
+        empty_value=None,
+        help_text=gettext_lazy("Published materials, those of the mission's area first."),
+    )
+
+    def __init__(self, *args, mission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["material"].choices = material_choices(mission)

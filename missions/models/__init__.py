@@ -2,7 +2,12 @@
 
 from missions.models.calendars import CalendarFeed
 from missions.models.missions import Mission, MissionEvent, MissionSequence, Position
-from missions.models.preparation import LogisticsItem, MissionDocument, RequestAttachment
+from missions.models.preparation import (
+    LogisticsItem,
+    MissionDocument,
+    MissionMaterial,
+    RequestAttachment,
+)
 from missions.models.reference import FundingSource
 from missions.models.reports import MissionReport
 from missions.models.requests import AssistanceRequest
@@ -19,6 +24,7 @@ __all__ = [
     "Mission",
     "MissionDocument",
     "MissionEvent",
+    "MissionMaterial",
     "MissionReport",
     "MissionSequence",
     "Position",

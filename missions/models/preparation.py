@@ -119,3 +119,41 @@ class RequestAttachment(StoredUpload):
 
     def __str__(self):
         return self.original_name
+
+
+class MissionMaterial(models.Model):
+    """A published material of the training library that the Secretariat attaches to a
+    mission, for its seated experts to use: they open its published version from the mission's
+    page even without an accreditation in the material's area."""
+
+    # A link, not a record of its own: it goes with the mission or the material.
+    mission = models.ForeignKey(
+        Mission,
+        on_delete=models.CASCADE,
+        related_name="library_materials",
+        verbose_name=_("mission"),
+    )
+    material = models.ForeignKey(
+        "materials.Material",
+        on_delete=models.CASCADE,
+        related_name="mission_links",
+        verbose_name=_("material"),
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mission library material")
+        verbose_name_plural = _("mission library materials")
+        ordering = ["mission", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "material"], name="mission_material_once")
+        ]
+
+    def __str__(self):
+        return f"{self.mission.reference} · {self.material}"

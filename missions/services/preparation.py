@@ -1,10 +1,12 @@
 """Before the mission: each seated expert's logistics checklist (travel dates, ticket, visa,
 insurance, daily subsistence allowance), and the mission's documents (terms of reference,
-agenda, materials), which only its seated experts and the Secretariat see.
+agenda, materials), which only its seated experts and the Secretariat see, and the published
+materials of the training library the Secretariat attaches to it.
 
 Who changes what (our rule): the Secretariat updates any seated expert's checklist, and an
 expert their own (they book their travel, apply for their visa); only the Secretariat adds or
-removes documents. Nothing changes once the mission is cancelled or closed.
+removes documents and library materials. Nothing changes once the mission is cancelled or
+closed.
 """
 
 from django.core.exceptions import ValidationError
@@ -14,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from ace_portal.accounts.roles import is_secretariat
 from experts.services import uploads
+from materials.enums import MaterialState
+from materials.models import Material
 from missions.enums import (
     SEAT_HOLDING_STATES,
     DocumentKind,
@@ -21,7 +25,7 @@ from missions.enums import (
     LogisticsState,
     MissionState,
 )
-from missions.models import Assignment, LogisticsItem, Mission, MissionDocument
+from missions.models import Assignment, LogisticsItem, Mission, MissionDocument, MissionMaterial
 from missions.services.errors import MissionError
 
 CLOSED_STATES = (MissionState.CANCELLED, MissionState.CLOSED)
@@ -213,3 +217,47 @@ def remove_document(document_pk: int, *, by) -> None:
     # The demo's documents share their files; a real upload has a file of its own.
     if not MissionDocument.objects.filter(file=name).exists():
         transaction.on_commit(lambda: storage.delete(name))
+
+
+def attached_materials(mission: Mission):
+    """The library materials attached to ``mission`` that its experts see: the published ones
+    (a withdrawn material drops off their page), with what the page shows of each."""
+    return (
+        MissionMaterial.objects.filter(mission=mission, material__state=MaterialState.PUBLISHED)
+        .select_related("material__area", "material__published_version")
+        .order_by("material__title", "pk")
+    )
+
+
+@transaction.atomic
+def attach_material(mission_pk: int, material_pk: int, *, by) -> MissionMaterial:
+    """The Secretariat attaches a published material of the library to a mission: its seated
+    experts then open the material's published version from the mission's page, whatever
+    the areas they hold.
+
+    Side effects: one link row. Nothing is sent. Refused, with nothing written, for a material
+    that is not published (a draft, a withdrawn one), one attached already, or a cancelled or
+    closed mission."""
+    mission = _lock_open_mission(mission_pk, by)
+    # Locked so that a withdrawal cannot slip in between the check and the link.
+    material = Material.objects.select_for_update().filter(pk=material_pk).first()
+    if material is None or material.state != MaterialState.PUBLISHED:
+        raise MissionError(_("Only a published material of the library can be attached."))
+    if MissionMaterial.objects.filter(mission=mission, material=material).exists():
+        raise MissionError(_("This material is attached to the mission already."))
+    return MissionMaterial.objects.create(mission=mission, material=material, added_by=by)
+
+
+@transaction.atomic
+def detach_material(mission_pk: int, material_pk: int, *, by) -> None:
+    """The Secretariat takes a library material off a mission (the material itself stays in
+    the library).
+
+    Side effects: the link row is deleted. Nothing is sent. Refused, with nothing changed, on a
+    cancelled or closed mission, or when the material is not attached."""
+    mission = _lock_open_mission(mission_pk, by)
+    deleted, _rows = MissionMaterial.objects.filter(
+        mission=mission, material_id=material_pk
+    ).delete()
+    if not deleted:
+        raise MissionError(_("This material is not attached to the mission."))

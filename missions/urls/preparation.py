@@ -26,4 +26,19 @@ urlpatterns = [
         preparation.document_file,
         name="document",
     ),
+    re_path(
+        rf"^secretariat/missions/{REFERENCE}/materials/attach/$",
+        preparation.attach_material,
+        name="attach_material",
+    ),
+    re_path(
+        rf"^secretariat/missions/{REFERENCE}/materials/(?P<material_pk>\d+)/detach/$",
+        preparation.detach_material,
+        name="detach_material",
+    ),
+    re_path(
+        rf"^missions/{REFERENCE}/materials/(?P<material_pk>\d+)/$",
+        preparation.material_file,
+        name="material_file",
+    ),
 ]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from experts.permissions import secretariat_required
 from missions.enums import POSITION_STATES, SEAT_HOLDING_STATES, LogisticsItemKind
 from missions.forms.missions import MissionFilterForm, MissionForm, MoveForm, PositionForm
-from missions.forms.preparation import DocumentForm
+from missions.forms.preparation import AttachMaterialForm, DocumentForm
 from missions.forms.reports import DecideReportForm
 from missions.models import (
     Assignment,
@@ -22,6 +22,7 @@ from missions.models import (
     LogisticsItem,
     Mission,
     MissionEvent,
+    MissionMaterial,
     Position,
 )
 from missions.services import calendars, positions, preparation
@@ -96,6 +97,12 @@ def mission_for_page(reference: str) -> Mission:
             Prefetch("positions", positions.order_by("pk")),
             Prefetch("events", MissionEvent.objects.select_related("by").order_by("at", "pk")),
             "documents",
+            Prefetch(
+                "library_materials",
+                MissionMaterial.objects.select_related(
+                    "material__area", "material__published_version"
+                ).order_by("material__title", "pk"),
+            ),
         ),
         reference=reference,
     )
@@ -141,6 +148,9 @@ def mission_detail(request, reference, position_form=None):
         "checklist_items": len(LogisticsItemKind),
         "document_form": DocumentForm() if preparation.is_open(mission) else None,
         "document_limit": settings.MISSION_DOCUMENT_MAX_BYTES,
+        "material_form": AttachMaterialForm(mission=mission)
+        if preparation.is_open(mission)
+        else None,
     }
     return render(request, "missions/missions/detail.html", context)
 

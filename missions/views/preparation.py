@@ -1,7 +1,8 @@
 """Before the mission: the Secretariat's checklist page for a seat and the mission's documents
 (added and removed from the mission's page); the expert's page of one of their missions, with
-its documents and their own checklist; and the documents' downloads, for the Secretariat and
-the mission's seated experts only (anybody else: 404)."""
+its documents, library materials and their own checklist; and the downloads of the documents
+and of the library materials attached to the mission, for the Secretariat and the mission's
+seated experts only (anybody else: 404)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,9 +16,10 @@ from django.views.decorators.http import require_POST
 from ace_portal.accounts.roles import is_secretariat
 from ace_portal.files import private_file_response
 from experts.permissions import expert_required, secretariat_required
+from materials.enums import MaterialState
 from missions.enums import SEAT_HOLDING_STATES, LogisticsItemKind, MissionState
-from missions.forms.preparation import DocumentForm, LogisticsItemForm
-from missions.models import Assignment, LogisticsItem, Mission, MissionDocument
+from missions.forms.preparation import AttachMaterialForm, DocumentForm, LogisticsItemForm
+from missions.models import Assignment, LogisticsItem, Mission, MissionDocument, MissionMaterial
 from missions.services import preparation
 from missions.services.errors import MissionError
 
@@ -118,6 +120,7 @@ def my_mission(request, reference, *, expert):
     mission = assignment.position.mission
     context = {
         "documents": list(mission.documents.order_by("kind", "title", "pk")),
+        "attached": list(preparation.attached_materials(mission)),
         "languages": list(mission.working_languages.all()),
     }
     url = reverse("missions:my_mission", args=[reference])
@@ -162,19 +165,79 @@ def remove_document(request, reference, pk):
     return redirect(_documents_url(reference))
 
 
+def _check_seated(user, mission_pk: int) -> None:
+    """The Secretariat, or an expert holding a seat on the mission (not cancelled); anybody
+    else (an invitee who has not accepted, a declined one, a stranger): 404."""
+    if is_secretariat(user):
+        return
+    seated = Assignment.objects.filter(
+        position__mission_id=mission_pk, expert__user=user, state__in=SEAT_HOLDING_STATES
+    ).exclude(position__mission__state=MissionState.CANCELLED)
+    if not seated.exists():
+        raise Http404
+
+
 @login_required
 def document_file(request, reference, pk):
-    """A document of the mission, for the Secretariat and the experts holding a seat on it;
-    anybody else (an invitee who has not accepted, a declined one, a stranger): 404."""
+    """A document of the mission, for the Secretariat and the experts holding a seat on it."""
     document = get_object_or_404(MissionDocument, pk=pk, mission__reference=reference)
-    if not is_secretariat(request.user):
-        seated = Assignment.objects.filter(
-            position__mission_id=document.mission_id,
-            expert__user=request.user,
-            state__in=SEAT_HOLDING_STATES,
-        ).exclude(position__mission__state=MissionState.CANCELLED)
-        if not seated.exists():
-            raise Http404
+    _check_seated(request.user, document.mission_id)
     response = private_file_response(document.file, filename=document.download_name)
     response["Content-Type"] = document.content_type
+    return response
+
+
+def _materials_url(reference: str) -> str:
+    return reverse("missions:detail", args=[reference]) + "#library-materials"
+
+
+@require_POST
+@secretariat_required
+def attach_material(request, reference):
+    mission = get_object_or_404(Mission, reference=reference)
+    form = AttachMaterialForm(request.POST, mission=mission)
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form[name].label}: {error}")
+        return redirect(_materials_url(reference))
+    try:
+        preparation.attach_material(mission.pk, form.cleaned_data["material"], by=request.user)
+    except MissionError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Material attached: the mission's experts can open it."))
+    return redirect(_materials_url(reference))
+
+
+@require_POST
+@secretariat_required
+def detach_material(request, reference, material_pk):
+    mission = get_object_or_404(Mission, reference=reference)
+    try:
+        preparation.detach_material(mission.pk, material_pk, by=request.user)
+    except MissionError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Material detached from the mission."))
+    return redirect(_materials_url(reference))
+
+
+@login_required
+def material_file(request, reference, material_pk):
+    """The published version of a library material attached to the mission, for the
+    Secretariat and the mission's seated experts, whatever areas they hold (the attachment is
+    what lets them see it). A material no longer published (withdrawn): 404 for everybody."""
+    link = get_object_or_404(
+        MissionMaterial.objects.select_related("material__published_version"),
+        mission__reference=reference,
+        material_id=material_pk,
+        material__state=MaterialState.PUBLISHED,
+    )
+    _check_seated(request.user, link.mission_id)
+    version = link.material.published_version
+    if version is None:
+        raise Http404
+    response = private_file_response(version.file, filename=version.download_name)
+    response["Content-Type"] = version.content_type
     return response

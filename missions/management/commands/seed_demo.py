@@ -1,13 +1,17 @@
-"""Seed a fictitious pool of experts, missions staffed from it and four demo accounts, then
-print how to sign in.
+"""Seed a fictitious pool of experts, missions staffed from it, working groups and a training
+materials library, and four demo accounts, then print how to sign in.
 
     manage.py seed_demo [--experts N] [--missions N] [--seed S] [--reset]
 
 The pool (users at ``@customs.example``) is created once, with its accreditations, their
 histories, past and upcoming workshops and a few pending requests; so are the missions (every
 state, with positions, invitations, releases and evaluations), and the demo expert gets an
-invitation to answer. Running the command again keeps them and only refreshes the demo accounts;
-``--reset`` deletes the pool, every mission and the demo accounts first, and empties the whole
+invitation to answer. Working groups (the demo expert in one), their deliverables and the
+library's materials, with small real files, are made once too (materials.demo.library), and a
+couple of them attached to the demo expert's confirmed mission. Running the command again keeps
+them and only refreshes the demo accounts;
+``--reset`` deletes the pool, every mission, every working group and material and the demo
+accounts first, and empties the whole
 accreditation and mission history tables (all events, not only the demo's: on PostgreSQL the
 append-only triggers let nothing but TRUNCATE remove them).
 
@@ -41,6 +45,8 @@ from experts.enums import AccreditationState
 from experts.models import (
     Expert,
 )
+from materials.demo import library as demo_library
+from materials.enums import MaterialState
 from missions.demo import missions as demo_missions
 from missions.demo import preparation as demo_preparation
 from missions.demo import requests as demo_requests
@@ -138,11 +144,41 @@ class Command(BaseCommand):
             self.create_missions(missions, seed=seed, officers=officers)
         demo_requests.create_requests(officers=officers, today=timezone.localdate())
         demo_expert = Expert.objects.filter(user__email=DEMO_ACCOUNTS[0].email).first()
+        self.create_library(demo_expert, seed=seed, officers=officers)
         if demo_expert is not None and missions:  # --missions 0: no mission at all
             today = timezone.localdate()
             demo_missions.seat_demo_expert(demo_expert, officer=officers[0], today=today)
             demo_missions.invite_demo_expert(demo_expert, officer=officers[0], today=today)
+            demo_preparation.attach_library_materials(demo_expert, officer=officers[0])
         self.print_logins(logins)
+
+    def create_library(self, demo_expert, *, seed, officers):
+        started = time.monotonic()
+        others = Expert.objects.filter(
+            user__email__in=[account.email for account in DEMO_ACCOUNTS[1:]]
+        ).values_list("pk", flat=True)
+        created = demo_library.seed_materials(
+            officers=officers,
+            today=timezone.localdate(),
+            seed=seed,
+            demo_expert=demo_expert,
+            keep_out=list(others),
+        )
+        if not created:
+            self.stdout.write("The library exists already; kept (pass --reset to rebuild it).")
+            return
+        states = ", ".join(
+            f"{created.get(f'state:{state}', 0)} {state.label.lower()}" for state in MaterialState
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {created['groups']} working group"
+                f"{'' if created['groups'] == 1 else 's'} ({created['memberships']} "
+                f"memberships, {created['deliverables']} deliverables) and "
+                f"{created['materials']} materials ({states}; {created['versions']} versions) "
+                f"in {time.monotonic() - started:.1f} s."
+            )
+        )
 
     def create_missions(self, count, *, seed, officers):
         started = time.monotonic()
@@ -184,6 +220,8 @@ class Command(BaseCommand):
                 demo_requests.delete_requests()
                 demo_preparation.delete_preparation()
                 missions = demo_missions.delete_missions()
+                # Then the library, as groups and materials refer to experts and accounts.
+                materials = demo_library.delete_library()
                 # Then, as events and workshops refer to the demo staff accounts. This
                 # empties the whole accreditation history (see --help).
                 demo_accreditation.delete_accreditations(demo_experts)
@@ -196,8 +234,9 @@ class Command(BaseCommand):
                 f"Cannot reset: other rows still refer to demo experts ({error.args[0]})"
             ) from error
         self.stdout.write(
-            f"Deleted {deleted} pool experts, {missions} missions, the demo accounts, their "
-            "accreditations and the accreditation and mission histories."
+            f"Deleted {deleted} pool experts, {missions} missions, {materials} materials and "
+            "every working group, the demo accounts, their accreditations and the "
+            "accreditation and mission histories."
         )
 
     def create_pool(self, count, *, seed, verbosity, officers):

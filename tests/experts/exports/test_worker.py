@@ -4,26 +4,15 @@ and the requester downloads every row."""
 
 import csv
 import io
-import os
 
 import pytest
-import redis
 from django.urls import reverse
 
-from ace_portal.celery import app as celery_app
 from experts.enums import ExportState
 from experts.models import ExpertExport
 from tests.conftest import sign_in
 from tests.factories import ExpertFactory
-from tests.notifications.conftest import (
-    Worker,
-    _forget_queue,
-    _test_redis_url,
-    route_notifications_to,
-    use_broker,
-    wait_until,
-    worker_database_url,
-)
+from tests.worker_fixtures import task_worker, wait_until
 
 pytestmark = [
     pytest.mark.worker,
@@ -35,43 +24,9 @@ ROWS = 60
 
 @pytest.fixture
 def export_worker(django_db_setup, tmp_path, settings):
-    """A worker on a queue of this test's own, writing into the storage this process reads."""
-    url = _test_redis_url()
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.RedisError as error:
-        pytest.fail(f"Redis is unreachable at {url} ({error}).", pytrace=False)
-    queue = f"exports-{tmp_path.name}"
-    media = tmp_path / "shared-private"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": media},
-        },
-    }
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "ace_portal.settings",
-        "DATABASE_URL": worker_database_url(),
-        "REDIS_URL": url,
-        "ACE_PRIVATE_MEDIA_ROOT": str(media),
-    }
-    worker = Worker(env=env, queue=queue, log_dir=tmp_path)
-    conf = celery_app.conf
-    previous = conf.broker_url, conf.task_always_eager, conf.task_routes
-    worker.start()
-    try:
-        conf.task_always_eager = False
-        use_broker(url)
-        route_notifications_to({"experts.build_export": {"queue": queue}})
+    """A worker writing the exports into the storage this process reads."""
+    with task_worker(settings, tmp_path, task="experts.build_export") as worker:
         yield worker
-    finally:
-        route_notifications_to(previous[2])
-        use_broker(previous[0])
-        conf.task_always_eager = previous[1]
-        worker.stop()
-        _forget_queue(redis.Redis.from_url(url), queue)
 
 
 def test_worker_writes_a_large_export_that_its_requester_downloads(

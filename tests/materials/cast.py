@@ -1,6 +1,7 @@
-"""The cast of the materials tests: a working group on e-commerce with Alice (coordinator) and
-Bob as members, Carol accredited in e-commerce but not a member, Dan accredited only in
-another area; Secretariat officer and admin from tests.conftest."""
+"""The cast of the materials tests, a plugin of tests/conftest.py (the library's browser
+journey uses it too): a working group on e-commerce with Alice (coordinator) and Bob as members,
+Carol accredited in e-commerce but not a member, Dan accredited only in another area; the
+Secretariat officer and the admin come from tests.conftest."""
 
 from datetime import date
 
