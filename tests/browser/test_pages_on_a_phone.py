@@ -1,15 +1,19 @@
 """Pages at 360 px, on the demo's data: every missions page (missions in every state,
-requests, checklists, documents), the directory, the Secretariat's page of an expert and the
-expert's own profile. Nothing scrolls sideways and the console stays quiet. The pages are found
-from the data, so each state of a mission and each kind of page is seen with real content, not
-an empty table. (The experience issue asks for every page of the portal at 360, 768 and 1280
-px: these are the ones covered so far.)"""
+requests, checklists, documents), the materials library (a material in each state) and the
+working groups, the directory, the Secretariat's page of an expert and the expert's own profile.
+Nothing scrolls sideways and the console stays quiet. The pages are found from the data, so each
+state of a mission and each kind of page is seen with real content, not an empty table. (The
+experience issue asks for every page of the portal at 360, 768 and 1280 px: these are the ones
+covered so far.)"""
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import Page
 
+from ace_portal.accounts.models import User
+from materials.enums import MaterialState
+from materials.models import Material, WorkingGroup
 from missions.enums import AssignmentState, MissionState, RequestState
 from missions.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from missions.models import Assignment, AssistanceRequest, Mission, Release
@@ -56,11 +60,35 @@ def secretariat_pages() -> list[str]:
         pages.append(reverse("missions:request_detail", args=[request.pk]))
     waiting = AssistanceRequest.objects.filter(state=RequestState.WAITING).first()
     pages.append(reverse("missions:accept_request", args=[waiting.pk]))
+    return (
+        pages
+        + library_pages(User.objects.get(email=OFFICER.email))
+        + [
+            reverse("materials:material_publish"),
+            reverse("materials:group_create"),
+        ]
+    )
+
+
+def library_pages(user) -> list[str]:
+    """The library and working groups as ``user`` sees them: the lists, a material in each
+    state, each group."""
+    pages = [reverse("materials:library"), reverse("materials:groups")]
+    materials = Material.objects.visible_to(user)
+    for state in MaterialState:
+        material = materials.filter(state=state).order_by("pk").first()
+        pages.append(reverse("materials:material_detail", args=[material.pk]))
+    groups = WorkingGroup.objects.visible_to(user)
+    pages += [
+        reverse("materials:group_detail", args=[pk]) for pk in groups.values_list("pk", flat=True)
+    ]
     return pages
 
 
 def expert_pages() -> list[str]:
     pages = [reverse("missions:mine"), reverse("experts:profile")]
+    pages += library_pages(User.objects.get(email=EXPERT.email))
+    pages.append(reverse("materials:material_create"))
     seats = Assignment.objects.filter(expert__user__email=EXPERT.email)
     for seat in seats.select_related("position__mission"):
         pages.append(reverse("missions:my_mission", args=[seat.position.mission.reference]))
