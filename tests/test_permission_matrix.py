@@ -136,6 +136,7 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "secretariat:register_expert": row("login", "2fa", "404", "404", "200", "200"),
     "secretariat:import_start": row("login", "2fa", "404", "404", "200", "200"),
     "secretariat:import_template": row("login", "2fa", "404", "404", "200", "200"),
+    "secretariat:import_template_xlsx": row("login", "2fa", "404", "404", "200", "200"),
     "secretariat:import_detail": row("login", "2fa", "404", "404", "200", "200"),
     "secretariat:import_progress": row("login", "2fa", "404", "404", "200", "200"),
     "secretariat:import_confirm": row("405", "2fa", "405", "405", "405", "405"),

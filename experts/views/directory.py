@@ -71,7 +71,7 @@ def directory_export(request):
         # Never export the whole roster for filters that did not apply: back to the page,
         # which shows what is wrong.
         return redirect(reverse("secretariat:directory") + "?" + _filters_query(request))
-    experts, _sort = directory.filter_experts(criteria)
+    experts = exports.experts_to_export(criteria)  # in the order of the page
     sensitive = request.GET.get("sensitive") == "1"
     file_format = ExportFormat.XLSX if request.GET.get("format") == "xlsx" else ExportFormat.CSV
     query = _filters_query(request)

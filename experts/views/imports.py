@@ -15,9 +15,11 @@ from experts.models import ExpertImport
 from experts.permissions import secretariat_required
 from experts.services.imports import check as imports
 from experts.services.imports import files as import_files
+from experts.services.imports import template
 from experts.services.imports.rows import ImportRowForm
 
 ROWS_PER_PAGE = 100
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RUNNING = (ImportState.CHECKING, ImportState.APPLYING)
 
 
@@ -72,8 +74,15 @@ def _too_large():
 
 @secretariat_required
 def import_template(request):
-    response = HttpResponse(import_files.template_csv(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(template.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="experts-import-template.csv"'
+    return response
+
+
+@secretariat_required
+def import_template_xlsx(request):
+    response = HttpResponse(template.template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="experts-import-template.xlsx"'
     return response
 
 

@@ -37,13 +37,20 @@ class ExportFiltersInvalid(Exception):
     than the whole roster."""
 
 
+def experts_to_export(criteria: dict):
+    """The experts the directory shows for ``criteria`` (a DirectoryForm's cleaned data), in
+    the order it shows them: the sort the officer chose, else its default."""
+    experts, sort = directory.filter_experts(criteria)
+    return experts.order_by(*directory.ORDERINGS[sort])
+
+
 def filtered_experts(query: str):
-    """The experts the directory shows for ``query`` (its filters as a URL query string)."""
+    """The experts the directory shows for ``query`` (its filters and sort as a URL query
+    string), in its order."""
     form = directory.DirectoryForm(QueryDict(query) or None)
     if form.is_bound and not form.is_valid():
         raise ExportFiltersInvalid
-    experts, _sort = directory.filter_experts(form.cleaned_data if form.is_bound else {})
-    return experts
+    return experts_to_export(form.cleaned_data if form.is_bound else {})
 
 
 def should_stream(experts) -> bool:

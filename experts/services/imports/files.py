@@ -298,32 +298,3 @@ def _table(raw_rows: list[list[str]]) -> Table:
             % {"limit": settings.ACE_IMPORT_MAX_ROWS}
         )
     return Table(columns=columns, ignored=ignored, rows=data)
-
-
-def template_csv() -> str:
-    """An example file with every column, for the officer to fill in."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    writer.writerow(
-        [
-            "a.officer@customs.example",
-            "Amina",
-            "Example",
-            "KE",
-            "1980-04-30",
-            "female",
-            "KE",
-            "amina.example@customs.example",
-            "+254 20 123 4567",
-            "Senior Customs Officer",
-            "Risk Management",
-            "12",
-            "serving",
-            "en:C1; fr:B1; sw:native",
-            "risk-management; post-clearance-audit",
-            "",
-            "en",
-        ]
-    )
-    return buffer.getvalue()
