@@ -22,7 +22,8 @@ def current_membership(user, group) -> Membership | None:
     if not user.is_authenticated:
         return None
     return (
-        Membership.objects.filter(group=group, expert__user=user, left_at__isnull=True)
+        Membership.objects.current()
+        .filter(group=group, expert__user=user)
         .select_related("expert")
         .first()
     )

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Count, Max
 
-from experts.enums import HOLDING_STATES, AccreditationState, WorkshopKind, WorkshopOutcome
+from experts.enums import AccreditationState, WorkshopKind, WorkshopOutcome
 from experts.models import Accreditation, Expert, ThematicArea, Workshop, WorkshopParticipant
 from materials.demo.topics import TOPICS, topic_for
 from materials.enums import DeliverableState, MembershipBasis
@@ -50,7 +50,7 @@ def _demo_area(demo_expert) -> int | None:
     if demo_expert is None:
         return None
     rank = {AccreditationState.ACCREDITED: 0, AccreditationState.RECOGNIZED: 1}
-    held = Accreditation.objects.filter(expert=demo_expert, state__in=HOLDING_STATES)
+    held = Accreditation.objects.holding().filter(expert=demo_expert)
     ranked = sorted(
         held.values_list("state", "pk", "area_id"), key=lambda row: (rank.get(row[0], 2), row[1])
     )
@@ -61,7 +61,7 @@ def choose_areas(demo_area: int | None, today: date) -> tuple[list[ThematicArea]
     """The groups' areas (the demo expert's first, then those with the most holders, areas
     with a topic of their own preferred) and the refresher workshop one group is formed at."""
     counts = dict(
-        Accreditation.objects.filter(state__in=HOLDING_STATES)
+        Accreditation.objects.holding()
         .values("area_id")
         .annotate(n=Count("expert_id", distinct=True))
         .values_list("area_id", "n")
@@ -96,7 +96,7 @@ def _latest_refresher(area_pk: int, today: date) -> Workshop | None:
 
 def _holders(area_pk: int, keep_out: set[int], workshop=None) -> list[int]:
     """Experts holding the area, the workshop's attendees first (the group formed there)."""
-    held = Accreditation.objects.filter(area_id=area_pk, state__in=HOLDING_STATES)
+    held = Accreditation.objects.holding().filter(area_id=area_pk)
     first = []
     if workshop is not None:
         attended = WorkshopParticipant.objects.filter(

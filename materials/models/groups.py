@@ -90,6 +90,12 @@ class WorkingGroup(ChoiceLabels, models.Model):
         return self.state == GroupState.OPEN
 
 
+class MembershipQuerySet(models.QuerySet):
+    def current(self):
+        """The memberships not left: who is in a group now."""
+        return self.filter(left_at__isnull=True)
+
+
 class Membership(ChoiceLabels, models.Model):
     """An expert's membership of a group; leaving keeps the row (``left_at``) as history."""
 
@@ -108,6 +114,8 @@ class Membership(ChoiceLabels, models.Model):
     )
     joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")

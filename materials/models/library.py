@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ace_portal.choices import ChoiceLabels
 from ace_portal.files import StoredUpload
-from experts.enums import HOLDING_STATES
 from experts.models import Accreditation, Language, ThematicArea
 from materials.enums import MaterialKind, MaterialState, TextExtraction, VersionReview
 from materials.models.groups import Membership, WorkingGroup
@@ -34,7 +33,7 @@ class MaterialQuerySet(models.QuerySet):
     def for_areas_of(self, expert):
         """Published material of the areas where ``expert`` holds an accreditation or a
         recognition (pre-accredited, accredited, recognized)."""
-        held = Accreditation.objects.filter(expert=expert, state__in=HOLDING_STATES)
+        held = Accreditation.objects.holding().filter(expert=expert)
         return self.published().filter(area__in=held.values("area"))
 
     def visible_to(self, user):
@@ -48,12 +47,8 @@ class MaterialQuerySet(models.QuerySet):
         expert = _expert_of(user)
         if expert is None:
             return self.none()
-        held = Accreditation.objects.filter(expert=expert, state__in=HOLDING_STATES)
-        groups = Membership.objects.filter(expert=expert, left_at__isnull=True)
-        return self.filter(
-            Q(state=MaterialState.PUBLISHED, area__in=held.values("area"))
-            | Q(group__in=groups.values("group"))
-        )
+        groups = Membership.objects.current().filter(expert=expert)
+        return self.for_areas_of(expert) | self.filter(group__in=groups.values("group"))
 
 
 class Material(ChoiceLabels, models.Model):

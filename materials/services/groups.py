@@ -16,7 +16,6 @@ from django.utils.translation import ngettext
 
 from ace_portal.accounts.roles import is_secretariat
 from ace_portal.notifications.services.outbox import Outgoing, notify_many
-from experts.enums import HOLDING_STATES
 from experts.models import Accreditation
 from materials.enums import GroupState, MembershipBasis
 from materials.models import Membership, WorkingGroup
@@ -41,7 +40,7 @@ def absolute(path: str) -> str:
 def holds_area(expert, area) -> bool:
     """True when ``expert`` holds an accreditation or recognition in ``area`` (pre-accredited,
     accredited or recognized), which lets them join its groups without an invitation."""
-    return Accreditation.objects.filter(expert=expert, area=area, state__in=HOLDING_STATES).exists()
+    return Accreditation.objects.holding().filter(expert=expert, area=area).exists()
 
 
 def _require_secretariat(by) -> None:
@@ -63,9 +62,7 @@ def lock_group(group_pk: int) -> WorkingGroup:
 
 def current_membership(group, expert) -> Membership | None:
     return (
-        Membership.objects.select_for_update()
-        .filter(group=group, expert=expert, left_at__isnull=True)
-        .first()
+        Membership.objects.select_for_update().current().filter(group=group, expert=expert).first()
     )
 
 
@@ -120,9 +117,9 @@ def _bases(members, area, *, invited: bool) -> dict:
     """Each member's basis in a new group of ``area``; refused when one holds nothing there and
     the Secretariat did not confirm the invitation."""
     holding = set(
-        Accreditation.objects.filter(
-            expert__in=members, area=area, state__in=HOLDING_STATES
-        ).values_list("expert_id", flat=True)
+        Accreditation.objects.holding()
+        .filter(expert__in=members, area=area)
+        .values_list("expert_id", flat=True)
     )
     outside = [expert.full_name for expert in members if expert.pk not in holding]
     if outside and not invited:
@@ -324,8 +321,6 @@ def close_group(group_pk: int, *, by) -> WorkingGroup:
     group = lock_group(group_pk)
     group.state, group.closed_at = GroupState.CLOSED, timezone.now()
     group.save(update_fields=["state", "closed_at"])
-    memberships = Membership.objects.filter(group=group, left_at__isnull=True).select_related(
-        "expert__user"
-    )
+    memberships = Membership.objects.current().filter(group=group).select_related("expert__user")
     notify_many([_notice(group, m.expert, CLOSED, key=_key(group, m, CLOSED)) for m in memberships])
     return group

@@ -55,7 +55,7 @@ def _per_group(queryset, value, output_field):
 
 
 def _listed_groups(user):
-    current = Membership.objects.filter(left_at__isnull=True)
+    current = Membership.objects.current()
     unfinished = Deliverable.objects.exclude(state=DeliverableState.DONE)
     return (
         WorkingGroup.objects.visible_to(user)
@@ -123,7 +123,7 @@ def candidates(group, text: str):
         return []
     found = Expert.objects.filter(
         accreditations__area=group.area, accreditations__state__in=HOLDING_STATES
-    ).exclude(pk__in=Membership.objects.filter(group=group, left_at__isnull=True).values("expert"))
+    ).exclude(pk__in=Membership.objects.current().filter(group=group).values("expert"))
     for word in words[:5]:
         found = found.filter(Q(given_names__icontains=word) | Q(family_name__icontains=word))
     return list(found.distinct().order_by("family_name", "given_names", "pk")[:CANDIDATES_SHOWN])
@@ -239,38 +239,39 @@ def add_member(request, pk):
     return render(request, "materials/groups/detail.html", page)
 
 
-@require_POST
-@secretariat_required
-def remove_member(request, pk):
+def _on_chosen_expert(request, pk, act, success: str):
+    """A Secretariat action on the expert a form names (``act(group, expert)``); ``success``
+    is the message, with the expert's ``name``."""
     group = get_object_or_404(WorkingGroup, pk=pk)
     form = ExpertChoiceForm(request.POST)
     if form.is_valid():
         expert = form.cleaned_data["expert"]
-        _refused_or(
-            request,
-            lambda: groups.remove_member(group.pk, expert, by=request.user),
-            _("%(name)s is no longer a member.") % {"name": expert.full_name},
-        )
+        _refused_or(request, lambda: act(group, expert), success % {"name": expert.full_name})
     else:
         _form_errors(request, form)
     return redirect("materials:group_detail", pk=group.pk)
+
+
+@require_POST
+@secretariat_required
+def remove_member(request, pk):
+    return _on_chosen_expert(
+        request,
+        pk,
+        lambda group, expert: groups.remove_member(group.pk, expert, by=request.user),
+        _("%(name)s is no longer a member."),
+    )
 
 
 @require_POST
 @secretariat_required
 def set_coordinator(request, pk):
-    group = get_object_or_404(WorkingGroup, pk=pk)
-    form = ExpertChoiceForm(request.POST)
-    if form.is_valid():
-        expert = form.cleaned_data["expert"]
-        _refused_or(
-            request,
-            lambda: groups.set_coordinator(group.pk, expert, by=request.user),
-            _("%(name)s now coordinates the group.") % {"name": expert.full_name},
-        )
-    else:
-        _form_errors(request, form)
-    return redirect("materials:group_detail", pk=group.pk)
+    return _on_chosen_expert(
+        request,
+        pk,
+        lambda group, expert: groups.set_coordinator(group.pk, expert, by=request.user),
+        _("%(name)s now coordinates the group."),
+    )
 
 
 @require_POST

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from ace_portal.accounts.roles import is_secretariat
 from ace_portal.files import private_file_response
-from experts.enums import HOLDING_STATES
 from experts.models import Accreditation, Expert, Language
 from experts.permissions import expert_required, secretariat_required
 from materials import permissions
@@ -65,7 +64,7 @@ def _sees_drafts(user, expert) -> bool:
     """The Secretariat and working groups' members: a state filter means something to them."""
     if is_secretariat(user):
         return True
-    return Membership.objects.filter(expert=expert, left_at__isnull=True).exists()
+    return Membership.objects.current().filter(expert=expert).exists()
 
 
 @library_reader
@@ -76,7 +75,7 @@ def library_list(request, *, expert):
     )
     held = None
     if expert is not None:
-        held = Accreditation.objects.filter(expert=expert, state__in=HOLDING_STATES)
+        held = Accreditation.objects.holding().filter(expert=expert)
         held = held.values("area")
     materials, text = form.filter(_listed(request.user), held_areas=held)
     if with_state:

@@ -47,7 +47,7 @@ def is_member(user, group) -> bool:
     return bool(
         user.is_authenticated
         and group is not None
-        and Membership.objects.filter(group=group, expert__user=user, left_at__isnull=True).exists()
+        and Membership.objects.current().filter(group=group, expert__user=user).exists()
     )
 
 
@@ -107,6 +107,19 @@ def _note(note: str) -> str:
     if len(note) > MAX_NOTE:
         raise MaterialsError(_("Keep the note under %(count)s characters.") % {"count": MAX_NOTE})
     return note
+
+
+def _first_version(details: dict, file, checked, *, note, by, review, **fields):
+    """A new material with ``details`` (as _details gives them) and ``fields``, and its
+    version 1 stored from the checked ``file``."""
+    details = dict(details)
+    languages = details.pop("languages")
+    material = Material.objects.create(created_by=by, **details, **fields)
+    material.languages.set(languages)
+    version = store_version(
+        material, number=1, file=file, checked=checked, note=note, by=by, review=review
+    )
+    return material, version
 
 
 # --- Locks ---------------------------------------------------------------------------------
@@ -172,17 +185,15 @@ def create_material(
     )
     note = _note(note)
     checked = check_file(file)
-    languages = details.pop("languages")
-    material = Material.objects.create(area_id=group.area_id, group=group, created_by=by, **details)
-    material.languages.set(languages)
-    version = store_version(
-        material,
-        number=1,
-        file=file,
-        checked=checked,
+    material, version = _first_version(
+        details,
+        file,
+        checked,
         note=note,
         by=by,
         review=VersionReview.IN_REVIEW,
+        area_id=group.area_id,
+        group=group,
     )
     tell_secretariat(version, by=by)
     search.refresh_search_vectors([material.pk])
@@ -354,25 +365,18 @@ def publish_directly(
     )
     note = _note(note)
     checked = check_file(file)
-    languages = details.pop("languages")
     now = timezone.now()
-    material = Material.objects.create(
-        area=area,
-        group=None,
-        created_by=by,
-        state=MaterialState.PUBLISHED,
-        published_at=now,
-        **details,
-    )
-    material.languages.set(languages)
-    version = store_version(
-        material,
-        number=1,
-        file=file,
-        checked=checked,
+    material, version = _first_version(
+        details,
+        file,
+        checked,
         note=note,
         by=by,
         review=VersionReview.APPROVED,
+        area=area,
+        group=None,
+        state=MaterialState.PUBLISHED,
+        published_at=now,
     )
     version.reviewed_by, version.reviewed_at = by, now
     version.save(update_fields=["reviewed_by", "reviewed_at"])

@@ -82,9 +82,9 @@ def tell_group(version: MaterialVersion, event: str, *, by) -> None:
     if material.group_id:
         members = get_user_model().objects.filter(
             is_active=True,
-            expert__in=Membership.objects.filter(
-                group_id=material.group_id, left_at__isnull=True
-            ).values("expert"),
+            expert__in=Membership.objects.current()
+            .filter(group_id=material.group_id)
+            .values("expert"),
         )
         recipients |= {user.pk: user for user in members}
     recipients.pop(by.pk, None)
@@ -118,7 +118,7 @@ def tell_area(material: Material, version: MaterialVersion) -> int:
         .only("pk", "preferred_language")
     )
     if material.group_id:
-        members = Membership.objects.filter(group_id=material.group_id, left_at__isnull=True)
+        members = Membership.objects.current().filter(group_id=material.group_id)
         experts = experts.exclude(expert__in=members.values("expert"))
     context = _contexts(material)
     return len(
