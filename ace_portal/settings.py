@@ -206,6 +206,11 @@ MISSION_DOCUMENT_MAX_BYTES = env_int("ACE_MISSION_DOCUMENT_MAX_BYTES", 20 * 1024
 MATERIAL_MAX_BYTES = env_int("ACE_MATERIAL_MAX_BYTES", 30 * 1024 * 1024)
 # The text kept of a file for the library's search (a 300-page handbook is about 1 MB).
 MATERIAL_MAX_TEXT_CHARS = env_int("ACE_MATERIAL_MAX_TEXT_CHARS", 1_000_000)
+# A file's reading still not done this many minutes after it was queued was lost (the broker
+# was down at the upload, or the worker died): it is queued again, and after this many
+# readings begun and never finished (a file that kills its worker) it is given up as FAILED.
+MATERIAL_EXTRACTION_RETRY_AFTER_MINUTES = env_int("ACE_MATERIAL_EXTRACTION_RETRY_AFTER_MINUTES", 15)
+MATERIAL_EXTRACTION_MAX_ATTEMPTS = env_int("ACE_MATERIAL_EXTRACTION_MAX_ATTEMPTS", 3)
 # A working group's coordinator is reminded this many days before a deliverable is due, on the
 # day after it was due, and then every OVERDUE_EVERY days until it is done.
 DELIVERABLE_REMIND_DAYS_BEFORE = env_int("ACE_DELIVERABLE_REMIND_DAYS_BEFORE", 7)

@@ -125,6 +125,8 @@ class MaterialVersionAdmin(admin.ModelAdmin):
         "uploaded_by",
         "uploaded_at",
         "extraction",
+        "extraction_queued_at",
+        "extraction_attempts",
     ]
     readonly_fields = fields
 

@@ -152,6 +152,15 @@ class MaterialVersion(ChoiceLabels, StoredUpload):
         choices=TextExtraction.choices,
         default=TextExtraction.PENDING,
     )
+    # The reading's watch (extraction.retry_lost): when the job was last handed to the broker,
+    # and how many times a worker began it without finishing (a job killed by its hard time
+    # limit or lost with its worker, and not only a job the broker never had).
+    extraction_queued_at = models.DateTimeField(
+        _("text extraction queued at"), default=timezone.now, editable=False
+    )
+    extraction_attempts = models.PositiveSmallIntegerField(
+        _("text extraction attempts"), default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("material version")

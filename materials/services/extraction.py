@@ -12,6 +12,7 @@ import io
 import logging
 import re
 import zipfile
+from datetime import timedelta
 from itertools import islice
 from pathlib import Path
 
@@ -20,11 +21,14 @@ import openpyxl
 import pptx
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import XmlPart
 from docx.oxml.parser import parse_xml
 from pypdf import PdfReader
 
+from ace_portal.celery import registered_task
 from experts.services.uploads import OFFICE_MAX_PARTS, OFFICE_MAX_UNPACKED_BYTES
 from materials.enums import TextExtraction
 from materials.models import MaterialVersion
@@ -55,9 +59,20 @@ def extract(version_pk: int) -> str:
     text and search vector are recomputed. Never raises for a bad file (it is logged); running
     it again reads the file again and writes the same.
     """
-    version = MaterialVersion.objects.filter(pk=version_pk).only("pk", "file", "material").first()
+    versions = MaterialVersion.objects.filter(pk=version_pk)
+    # Counted before reading, in its own commit: a reading that kills its worker still counts.
+    versions.update(extraction_attempts=F("extraction_attempts") + 1)
+    version = versions.only("pk", "file", "material", "extraction", "extraction_attempts").first()
     if version is None:
         logger.info("Material version %s is gone: no text to read.", version_pk)
+        return TextExtraction.FAILED
+    if (
+        version.extraction == TextExtraction.PENDING
+        and version.extraction_attempts > settings.MATERIAL_EXTRACTION_MAX_ATTEMPTS
+    ):
+        # Redelivered after its worker was lost, again and again: the file is not read again.
+        logger.warning("Gave up reading material version %s: it never finished.", version_pk)
+        versions.update(extraction=TextExtraction.FAILED)
         return TextExtraction.FAILED
     text = read_text(version.file)
     state = TextExtraction.DONE if text else TextExtraction.FAILED
@@ -65,6 +80,42 @@ def extract(version_pk: int) -> str:
         MaterialVersion.objects.filter(pk=version.pk).update(text=text, extraction=state)
         search.refresh_material(version.material_id)
     return state
+
+
+def retry_lost(*, now=None, limit: int = 500) -> int:
+    """Every quarter of an hour: queue again the readings that were lost, so that no material
+    stays unsearchable for ever. A version still PENDING
+    ``MATERIAL_EXTRACTION_RETRY_AFTER_MINUTES`` after it was queued was never read: the broker
+    was down or hung at the upload, or its worker died (or was killed at the hard time limit)
+    in the middle. After ``MATERIAL_EXTRACTION_MAX_ATTEMPTS`` readings begun and never finished
+    the file is given up as FAILED (still found by its title, tags and description).
+
+    Returns how many were queued again. Side effects: given-up versions FAILED; the others'
+    ``extraction_queued_at`` set when the broker took them. A broker that is still down loses
+    nothing: they wait for the next sweep, and an outage does not count as an attempt.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.MATERIAL_EXTRACTION_RETRY_AFTER_MINUTES)
+    lost = MaterialVersion.objects.filter(
+        extraction=TextExtraction.PENDING, extraction_queued_at__lt=cutoff
+    )
+    attempts = settings.MATERIAL_EXTRACTION_MAX_ATTEMPTS
+    given_up = lost.filter(extraction_attempts__gte=attempts).update(
+        extraction=TextExtraction.FAILED
+    )
+    if given_up:
+        logger.warning("Gave up reading %d material versions: they never finished.", given_up)
+    task = registered_task("materials.extract_text")
+    queued = 0
+    for pk in lost.order_by("pk").values_list("pk", flat=True)[:limit]:
+        try:
+            task.delay(pk)
+        except Exception:  # kombu raises several kinds; any of them means "not queued"
+            logger.warning("Could not queue the reading of material version %s; will retry.", pk)
+            break
+        MaterialVersion.objects.filter(pk=pk).update(extraction_queued_at=now)
+        queued += 1
+    return queued
 
 
 def read_text(field_file) -> str:

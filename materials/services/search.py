@@ -51,11 +51,27 @@ def refresh_material(pk: int) -> None:
     refresh_search_vectors([pk])
 
 
+def refresh_area(sender=None, instance=None, **kwargs) -> None:
+    """A thematic area was saved (renamed in the admin, perhaps): once committed, recompute
+    the search entries of its materials, which hold its English and French names. Connected
+    to the area's post_save in apps.py; an area has at most a few hundred materials."""
+    if instance is None or kwargs.get("raw"):  # loading a fixture: nothing indexed yet
+        return
+    area_pk = instance.pk
+    transaction.on_commit(
+        lambda: refresh_search_vectors(
+            Material.objects.filter(area_id=area_pk).values_list("pk", flat=True)
+        )
+    )
+
+
 def refresh_search_vectors(pks=None) -> None:
     """Recompute the body text and search vector of the given materials (all when ``pks`` is
     None), in two UPDATE statements whatever their number. Side effects: ``body_text`` and
     ``search_vector`` written; ``updated_at`` left alone (nothing a person changed)."""
     pks = None if pks is None else list(pks)
+    if pks == []:
+        return
     materials = Material.objects.all() if pks is None else Material.objects.filter(pk__in=pks)
     with transaction.atomic():
         materials.update(body_text=_searched_text())

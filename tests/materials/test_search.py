@@ -72,6 +72,21 @@ def test_search_by_the_area_name(material, transit, officer):
     assert found(material.area.name_en) == [material.pk]
 
 
+def test_renaming_the_area_reindexes_its_materials(
+    material, transit, officer, django_capture_on_commit_callbacks
+):
+    # post_save: whatever saves the area (its admin page, a shell, a data migration).
+    other = make_material(transit, by=officer, title="Transit guarantees")
+    area = material.area
+    area.name_en, area.name_fr = "Cross-border zephyrine commerce", "Commerce zéphyrin"
+    with django_capture_on_commit_callbacks(execute=True):
+        area.save()
+
+    assert found("zephyrine") == [material.pk]
+    assert found("zephyrin") == [material.pk]  # the French name too
+    assert found(transit.name_en) == [other.pk]
+
+
 def test_search_no_text_returns_the_queryset_and_punctuation_nothing(material):
     queryset = Material.objects.all()
 
