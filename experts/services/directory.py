@@ -540,8 +540,9 @@ def _summary_sql(french: bool) -> tuple[str, str]:
 
 
 def _level_names() -> dict:
-    """Proficiency -> its short name in the active language ("C1" of "C1 - Advanced")."""
-    return {value: str(label).split(" ")[0] for value, label in Proficiency.choices}
+    """Proficiency -> its short name in the active language ("C1" of "C1 - Advanced"; a name
+    without a level code, such as "Native" or "Langue maternelle", whole)."""
+    return {value: str(label).split(" - ")[0] for value, label in Proficiency.choices}
 
 
 def _attach_summaries(rows: list, french: bool) -> None:

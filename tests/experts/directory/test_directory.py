@@ -1199,3 +1199,15 @@ def test_saved_search_name_and_query_are_escaped(officer_client):
     text = officer_client.get(URL).content.decode()
     assert "<b>bold</b>" not in text and "&lt;b&gt;bold&lt;/b&gt;" in text
     assert "<script>x</script>" not in text
+
+
+def test_level_names_keep_a_name_without_a_code_whole():
+    from django.utils import translation
+
+    from experts.enums import Proficiency
+    from experts.services.directory import _level_names
+
+    with translation.override("fr"):
+        names = _level_names()
+    assert names[Proficiency.C1] == "C1"
+    assert names[Proficiency.NATIVE] == "Langue maternelle"
