@@ -106,16 +106,16 @@ def retry_lost(*, now=None, limit: int = 500) -> int:
     if given_up:
         logger.warning("Gave up reading %d material versions: they never finished.", given_up)
     task = registered_task("materials.extract_text")
-    queued = 0
+    queued: list[int] = []
     for pk in lost.order_by("pk").values_list("pk", flat=True)[:limit]:
         try:
             task.delay(pk)
         except Exception:  # kombu raises several kinds; any of them means "not queued"
             logger.warning("Could not queue the reading of material version %s; will retry.", pk)
             break
-        MaterialVersion.objects.filter(pk=pk).update(extraction_queued_at=now)
-        queued += 1
-    return queued
+        queued.append(pk)
+    MaterialVersion.objects.filter(pk__in=queued).update(extraction_queued_at=now)
+    return len(queued)
 
 
 def read_text(field_file) -> str:
